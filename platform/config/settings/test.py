@@ -1,0 +1,14 @@
+import os
+
+from .base import *  # noqa: F403
+from .base import PROJECT_DIR
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Each test session gets its own queue so a `make run` worker never takes a test's task.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", f"platform-test-{os.getpid()}")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STATIC_ROOT = PROJECT_DIR / "var" / "test-static"

@@ -1,0 +1,19 @@
+"""URLs of the group domain (public schema). Entity-only URLs are absent, so they answer 404 here."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from config.admin_sites import group_admin_site
+from config.health import health
+from federation_api.api import EntityListApi
+from federation_api.views import group_home
+
+urlpatterns = [
+    path("", group_home, name="home"),
+    path("health/", health, name="health"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", group_admin_site.urls),
+    path("api/v1/entities/", EntityListApi.as_view(), name="api-entity-list"),
+]

@@ -1,0 +1,14 @@
+"""URLs of an entity's subdomain (its own schema)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from config.admin_sites import entity_admin_site
+
+urlpatterns = [
+    path("", include("tenants.workspace.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", entity_admin_site.urls),
+]

@@ -1,0 +1,148 @@
+"""Supervisor behind ``make run`` and ``make test``.
+
+* ``run``: embedded services (when ``DATABASE_URL`` / ``CELERY_BROKER_URL`` are unset), translation
+  catalogs, migrations of every schema, demo data if the group is empty, then the web server, a Celery
+  worker and Celery beat; prints the URLs and logins; Ctrl-C stops all of it, embedded servers included.
+* ``test``: the same set-up, then the whole test suite (extra arguments go to pytest).
+* ``stop``: stop embedded servers left running (by a plain ``manage.py`` call, for example).
+
+Only the standard library and ``config.embedded`` are imported here: this runs before Django is set up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PLATFORM_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PLATFORM_DIR.parent
+sys.path.insert(0, str(PLATFORM_DIR))
+
+from config import embedded  # noqa: E402
+
+
+class Services:
+    """Starts the embedded servers that the environment does not replace, and remembers which ones
+    it started, so that it stops only those."""
+
+    def __init__(self) -> None:
+        self.started: list[str] = []
+
+    def __enter__(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.setdefault("PYTHONPATH", os.pathsep.join([str(PROJECT_DIR), str(PLATFORM_DIR)]))
+        if not os.environ.get("DATABASE_URL"):
+            was_running = embedded.postgres_running()
+            db_name = os.environ.get("PLATFORM_DB_NAME", embedded.DEFAULT_DB_NAME)
+            env["DATABASE_URL"] = embedded.ensure_postgres(db_name).url(db_name)
+            if not was_running:
+                self.started.append("postgres")
+            print(f"· embedded PostgreSQL 18 in {embedded.PGDATA}", flush=True)
+        if not os.environ.get("CELERY_BROKER_URL"):
+            was_running = embedded.valkey_running()
+            env["CELERY_BROKER_URL"] = embedded.ensure_valkey()
+            if not was_running:
+                self.started.append("valkey")
+            print(f"· embedded Valkey at {env['CELERY_BROKER_URL']}", flush=True)
+        return env
+
+    def __exit__(self, *exc: object) -> None:
+        if "valkey" in self.started:
+            embedded.stop_valkey()
+        if "postgres" in self.started:
+            embedded.stop_postgres()
+        if self.started:
+            print(f"· stopped embedded {', '.join(self.started)}", flush=True)
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, str(PROJECT_DIR / "manage.py"), *args], env=env, check=True)  # noqa: S603
+
+
+def prepare(env: dict[str, str], settings: str) -> None:
+    from config.catalogs import compile_all
+
+    env["DJANGO_SETTINGS_MODULE"] = settings
+    compile_all()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    with Services() as env:
+        prepare(env, os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.dev"))
+        manage(env, "migrate_schemas", "--executor", "standard", "-v", "0")
+        manage(env, "seed_demo", "--if-empty")
+        port = str(args.port)
+        env["PLATFORM_PUBLIC_PORT"] = port
+        celery = [sys.executable, "-m", "celery", "-A", "config.celery"]
+        children = {
+            "web": subprocess.Popen(  # noqa: S603
+                [sys.executable, str(PROJECT_DIR / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload"],
+                env=env,
+            ),
+            "worker": subprocess.Popen([*celery, "worker", "-l", "INFO", "--concurrency", "2"], env=env),  # noqa: S603
+            "beat": subprocess.Popen(  # noqa: S603
+                [*celery, "beat", "-l", "INFO", "--schedule", str(embedded.VAR_DIR / "celerybeat-schedule")],
+                env=env,
+            ),
+        }
+        time.sleep(2)
+        manage(env, "seed_demo", "--print-logins")
+        print("\nCtrl-C stops the web server, the worker, beat and the embedded servers.\n", flush=True)
+        try:
+            while all(child.poll() is None for child in children.values()):
+                time.sleep(0.5)
+            dead = [name for name, child in children.items() if child.poll() is not None]
+            print(f"· {', '.join(dead)} stopped; stopping the rest", flush=True)
+            return 1
+        except KeyboardInterrupt:
+            print("\n· stopping", flush=True)
+            return 0
+        finally:
+            for child in children.values():
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + 15
+            for child in children.values():
+                try:
+                    child.wait(max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    child.kill()
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    with Services() as env:
+        prepare(env, "config.settings.test")
+        result = subprocess.run([sys.executable, "-m", "pytest", *args.pytest_args], env=env, cwd=PROJECT_DIR)  # noqa: S603
+    if result.returncode == 5:
+        print("pytest collected no test: that is a failure here, the suite must never be empty.", flush=True)
+        return 1
+    return result.returncode
+
+
+def cmd_stop(_: argparse.Namespace) -> int:
+    embedded.stop_valkey()
+    embedded.stop_postgres()
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run")
+    run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    run.set_defaults(func=cmd_run)
+    test = sub.add_parser("test")
+    test.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    test.set_defaults(func=cmd_test)
+    sub.add_parser("stop").set_defaults(func=cmd_stop)
+    args = parser.parse_args()
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""Demo data: the group's entities, one group manager and one staff user per entity.
+
+Idempotent: entities and users that exist are kept. Credentials are written to
+``var/demo-credentials.json`` (git-ignored) and printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django_tenants.utils import tenant_context
+
+from config import embedded
+from tenants.registry import services
+from tenants.registry.demo import DEMO_ENTITIES, demo_company_number
+from tenants.registry.models import Entity
+from tenants.registry.selectors import entity_url, group_url
+
+CREDENTIALS = embedded.VAR_DIR / "demo-credentials.json"
+GROUP_MANAGER = "manager@smart.coop.demo"
+
+
+def _load() -> dict[str, Any]:
+    try:
+        return json.loads(CREDENTIALS.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _save(data: dict[str, Any]) -> None:
+    CREDENTIALS.parent.mkdir(parents=True, exist_ok=True)
+    CREDENTIALS.write_text(json.dumps(data, indent=2, ensure_ascii=False))
+    os.chmod(CREDENTIALS, 0o600)
+
+
+class Command(BaseCommand):
+    help = "Create the demo group (idempotent) and print its addresses and logins."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing if any entity exists.")
+        parser.add_argument("--print-logins", action="store_true", help="Only print addresses and logins.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["print_logins"]:
+            self._print(_load())
+            return
+        if options["if_empty"] and Entity.objects.exists():
+            return
+        creds = _load()
+        creds.setdefault("entities", {})
+        self._group_manager(creds)
+        for demo in DEMO_ENTITIES:
+            self._entity(demo, creds)
+        _save(creds)
+        self._print(creds)
+
+    def _group_manager(self, creds: dict[str, Any]) -> None:
+        User = get_user_model()  # noqa: N806
+        user = User.objects.filter(username=GROUP_MANAGER).first()
+        if user is None or "group_manager" not in creds:
+            password = secrets.token_urlsafe(10)
+            if user is None:
+                User.objects.create_user(
+                    username=GROUP_MANAGER, email=GROUP_MANAGER, password=password,
+                    is_staff=True, is_superuser=True, first_name="Group", last_name="Manager",
+                )
+            else:
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            creds["group_manager"] = {"username": GROUP_MANAGER, "password": password}
+
+    def _entity(self, demo: Any, creds: dict[str, Any]) -> None:
+        staff = f"staff@{demo.slug}.demo"
+        entity = Entity.objects.filter(slug=demo.slug).first()
+        if entity is None:
+            created = services.entity_create(
+                slug=demo.slug,
+                display_name=demo.display_name,
+                legal_name=demo.legal_name,
+                country=demo.country,
+                legal_form=demo.legal_form,
+                company_number=demo_company_number(demo.country, demo.slug),
+                currency=demo.currency,
+                languages=list(demo.languages),
+                default_language=demo.default_language,
+                staff_email=staff,
+                is_central=demo.is_central,
+                is_demo=not demo.named_in_plan,
+            )
+            entity = created.entity
+            creds["entities"][demo.slug] = {"username": staff, "password": created.staff_password}
+            self.stdout.write(f"created {entity.display_name} ({entity.schema_name})")
+            if demo.closed:
+                services.entity_close(entity=entity)
+        elif demo.slug not in creds["entities"]:
+            # The credentials file was lost: give the demo staff user a new password.
+            password = secrets.token_urlsafe(10)
+            with transaction.atomic(), tenant_context(entity):
+                user = get_user_model().objects.filter(username=staff).first()
+                if user is None:
+                    return
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            creds["entities"][demo.slug] = {"username": staff, "password": password}
+
+    def _print(self, creds: dict[str, Any]) -> None:
+        if not creds:
+            self.stdout.write("No demo credentials recorded (run seed_demo).")
+            return
+        manager = creds.get("group_manager", {})
+        self.stdout.write("\nSMart group (group management)")
+        self.stdout.write(f"  {group_url()}   {manager.get('username')} / {manager.get('password')}")
+        self.stdout.write(f"  health: {group_url()}health/")
+        self.stdout.write("\nEntities (staff logins)")
+        entities = {e.slug: e for e in Entity.objects.prefetch_related("domains")}
+        for slug, login in creds.get("entities", {}).items():
+            entity = entities.get(slug)
+            if entity is None:
+                continue
+            flag = f" [{entity.get_status_display()}]" if entity.status != "active" else ""
+            self.stdout.write(
+                f"  {entity_url(entity):45} {login['username']} / {login['password']}  {entity.display_name}{flag}"
+            )
+        self.stdout.write(f"\n(credentials kept in {Path(CREDENTIALS)})")

@@ -1,0 +1,110 @@
+"""Validation of entity data against real reference data (ISO codes from CLDR, numbers from stdnum)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from babel import Locale
+from babel.numbers import list_currencies
+from stdnum import get_cc_module
+from stdnum.exceptions import ValidationError as StdnumError
+
+from . import errors
+
+SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
+RESERVED_SLUGS = frozenset(
+    {"www", "api", "admin", "static", "media", "health", "public", "group", "mail", "smtp", "ftp", "pg",
+     "information-schema", "test", "localhost"}
+)
+PLATFORM_LANGUAGES = ("fr", "nl", "de", "en")
+# CLDR territories that are not countries.
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB"})
+
+# Company-register modules accepted besides the VAT number, per country.
+_COMPANY_MODULES = {
+    "fr": ("siren", "siret"),
+    "nl": ("kvk",),
+    "de": ("handelsregisternummer",),
+    "se": ("orgnr",),
+    "es": ("cif",),
+    "at": ("businessid",),
+    "it": ("codicefiscale",),
+}
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    territories = Locale("en").territories
+    return frozenset(code for code in territories if re.fullmatch(r"[A-Z]{2}", code) and code not in _NOT_COUNTRIES)
+
+
+@cache
+def currency_codes() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
+def clean_slug(slug: str) -> str:
+    slug = (slug or "").strip().lower()
+    if not SLUG_RE.match(slug) or slug.endswith("-") or "--" in slug:
+        raise errors.entity_error(errors.SLUG_INVALID, field="slug")
+    if slug in RESERVED_SLUGS:
+        raise errors.entity_error(errors.SLUG_RESERVED, field="slug")
+    return slug
+
+
+def clean_country(country: str) -> str:
+    code = (country or "").strip().upper()
+    if code not in country_codes():
+        raise errors.entity_error(errors.COUNTRY_UNKNOWN, field="country")
+    return code
+
+
+def clean_currency(currency: str) -> str:
+    code = (currency or "").strip().upper()
+    if code not in currency_codes():
+        raise errors.entity_error(errors.CURRENCY_UNKNOWN, field="currency")
+    return code
+
+
+def clean_languages(languages: list[str], default_language: str) -> tuple[list[str], str]:
+    cleaned: list[str] = []
+    for language in languages or []:
+        code = (language or "").strip().lower()
+        if code not in PLATFORM_LANGUAGES:
+            raise errors.entity_error(errors.LANGUAGE_UNSUPPORTED, field="languages")
+        if code not in cleaned:
+            cleaned.append(code)
+    if not cleaned:
+        raise errors.entity_error(errors.LANGUAGE_UNSUPPORTED, field="languages")
+    default = (default_language or "").strip().lower()
+    if default not in cleaned:
+        raise errors.entity_error(errors.DEFAULT_LANGUAGE_NOT_SPOKEN, field="default_language")
+    return cleaned, default
+
+
+def clean_company_number(country: str, number: str) -> str:
+    """Return the compact form of a VAT or company-register number valid for ``country``.
+
+    A VAT number may carry its country prefix (BE0403170701) or not (0403.170.701).
+    """
+    cc = country.lower()
+    raw = (number or "").strip()
+    candidates = []
+    vat = get_cc_module(cc, "vat")
+    if vat is not None:
+        candidates.append(vat)
+    for name in _COMPANY_MODULES.get(cc, ()):
+        module = get_cc_module(cc, name)
+        if module is not None:
+            candidates.append(module)
+    prefix = "EL" if cc == "gr" else cc.upper()
+    for module in candidates:
+        for value in (raw, raw[2:] if raw.upper().startswith(prefix) else None):
+            if not value:
+                continue
+            try:
+                return str(module.validate(value))
+            except (StdnumError, ValueError):
+                continue
+    raise errors.entity_error(errors.COMPANY_NUMBER_INVALID, field="company_number")
