@@ -84,27 +84,20 @@ def clean_languages(languages: list[str], default_language: str) -> tuple[list[s
 
 
 def clean_company_number(country: str, number: str) -> str:
-    """Return the compact form of a VAT or company-register number valid for ``country``.
-
-    A VAT number may carry its country prefix (BE0403170701) or not (0403.170.701).
-    """
+    """Return the compact national form (no country prefix) of a VAT or company-register number
+    valid for ``country``. Input may carry the prefix and any punctuation: "BE 0403.170.701"."""
     cc = country.lower()
-    raw = (number or "").strip()
-    candidates = []
-    vat = get_cc_module(cc, "vat")
-    if vat is not None:
-        candidates.append(vat)
-    for name in _COMPANY_MODULES.get(cc, ()):
-        module = get_cc_module(cc, name)
-        if module is not None:
-            candidates.append(module)
+    value = re.sub(r"[\s.\-/]", "", number or "").upper()
     prefix = "EL" if cc == "gr" else cc.upper()
-    for module in candidates:
-        for value in (raw, raw[2:] if raw.upper().startswith(prefix) else None):
-            if not value:
-                continue
-            try:
-                return str(module.validate(value))
-            except (StdnumError, ValueError):
-                continue
+    if value.startswith(prefix):
+        value = value[len(prefix) :]
+    modules = [get_cc_module(cc, "vat")]
+    modules += [get_cc_module(cc, name) for name in _COMPANY_MODULES.get(cc, ())]
+    for module in modules:
+        if module is None or not value:
+            continue
+        try:
+            return str(module.validate(value))
+        except (StdnumError, ValueError):
+            continue
     raise errors.entity_error(errors.COMPANY_NUMBER_INVALID, field="company_number")

@@ -168,7 +168,16 @@ else:
 
 # --- Celery ---------------------------------------------------------------------------------------
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "platform")
+# Results are kept only for tasks that ask for them (diagnostics, tests); business tasks write their
+# outcome to the database.
 CELERY_TASK_IGNORE_RESULT = True
+_result_url = env_optional("CELERY_RESULT_BACKEND")
+if _result_url is None:
+    _result_url = (
+        CELERY_BROKER_URL.rsplit("/", 1)[0] + "/2" if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "rpc://"
+    )
+CELERY_RESULT_BACKEND = _result_url
+CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

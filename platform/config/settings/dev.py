@@ -1,3 +1,5 @@
 from .base import *  # noqa: F403
 
 DEBUG = True
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,171 @@
+"""Test personas and entities, created once per session (entity creation runs real migrations).
+
+Three entities in three currencies, each seeded with unique canary strings in every text field the
+tests can reach; one group manager; one staff user per entity. Named personas:
+
+* ``alice`` — staff of Alpha (BE, EUR, French by default)
+* ``bjorn`` — staff of Beta (SE, SEK, English)
+* ``gabor`` — staff of Gamma (HU, HUF, German by default), who must never see Alpha's or Beta's data
+* ``gina`` — group manager (public schema)
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django_tenants.utils import tenant_context
+
+from tenants.registry.models import Entity
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class EntityPersona:
+    entity: Entity
+    host: str
+    staff_username: str
+    staff_password: str
+    canaries: list[str] = field(default_factory=list)
+
+    @property
+    def canary(self) -> str:
+        return self.canaries[0]
+
+
+@dataclass
+class Group:
+    alpha: EntityPersona
+    beta: EntityPersona
+    gamma: EntityPersona
+    manager_username: str
+    manager_password: str
+
+    @property
+    def all(self) -> list[EntityPersona]:
+        return [self.alpha, self.beta, self.gamma]
+
+    def others(self, persona: EntityPersona) -> list[EntityPersona]:
+        return [p for p in self.all if p is not persona]
+
+
+_SPECS = {
+    "alpha": dict(country="BE", currency="EUR", company_number="BE0403170701", languages=["fr", "nl", "en"],
+                  default_language="fr", legal_form="SC", staff="alice"),
+    "beta": dict(country="SE", currency="SEK", company_number="SE556036079301", languages=["en"],
+                 default_language="en", legal_form="Ekonomisk förening", staff="bjorn"),
+    "gamma": dict(country="HU", currency="HUF", company_number="HU12892312", languages=["de", "en"],
+                  default_language="de", legal_form="Szövetkezet", staff="gabor"),
+}
+
+
+def _seed(name: str) -> EntityPersona:
+    from tenants.registry.services import entity_create
+    from tenants.workspace.models import JobCheck
+
+    spec = dict(_SPECS[name])
+    staff = spec.pop("staff")
+    tag = uuid.uuid4().hex[:10]
+    canary = f"CANARY{name.upper()}{tag}"
+    created = entity_create(
+        slug=f"t-{name}",
+        display_name=f"{name.title()} {canary}D",
+        legal_name=f"{name.title()} {canary}L",
+        staff_email=f"{staff}@{name}.test",
+        staff_password=f"pw-{staff}-{tag}",
+        **spec,
+    )
+    with tenant_context(created.entity):
+        user = get_user_model().objects.get(username=created.staff_username)
+        user.first_name = f"{canary}F"
+        user.last_name = f"{canary}S"
+        user.save()
+        JobCheck.objects.create(requested_by=f"{canary}J")
+    return EntityPersona(
+        entity=created.entity,
+        host=created.domain,
+        staff_username=created.staff_username,
+        staff_password=created.staff_password,
+        canaries=[canary, f"{canary}D", f"{canary}L", f"{canary}F", f"{canary}S", f"{canary}J"],
+    )
+
+
+@pytest.fixture(scope="session")
+def group(django_db_setup, django_db_blocker) -> Group:
+    from tenants.registry.routing import routing_cache
+
+    with django_db_blocker.unblock():
+        alpha, beta, gamma = (_seed(name) for name in ("alpha", "beta", "gamma"))
+        manager_password = f"pw-gina-{uuid.uuid4().hex[:8]}"
+        get_user_model().objects.create_user(
+            username="gina@group.test", email="gina@group.test", password=manager_password,
+            is_staff=True, is_superuser=True,
+        )
+    yield Group(alpha, beta, gamma, "gina@group.test", manager_password)
+    # The listener holds a connection to the test database, which is about to be dropped.
+    routing_cache.stop()
+
+
+def database_url() -> str:
+    """URL of the test database, for processes the tests start (the Celery worker)."""
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    host = db.get("HOST") or ""
+    if host.startswith("/"):
+        return f"postgresql://{auth}@/{db['NAME']}?host={host}"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgresql://{auth}@{host}{port}/{db['NAME']}"
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": database_url(),
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
+            "CELERY_TASK_DEFAULT_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+            "PYTHONPATH": os.pathsep.join([str(PROJECT_DIR), str(PROJECT_DIR / "platform")]),
+        }
+    )
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(group, django_db_blocker):
+    """A real worker process on the test database and this session's own queue."""
+    from config.celery import app
+
+    node = f"test-{os.getpid()}@localhost"
+    (PROJECT_DIR / "var").mkdir(exist_ok=True)
+    log = open(PROJECT_DIR / "var" / f"test-worker-{os.getpid()}.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config.celery", "worker", "--pool", "solo", "-n", node,
+         "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "-l", "INFO", "--without-gossip", "--without-mingle"],
+        env=subprocess_env(), cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while not app.control.ping(destination=[node], timeout=0.5):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            log.close()
+            raise RuntimeError(f"test worker did not start; see {log.name}")
+    yield process
+    process.terminate()
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
