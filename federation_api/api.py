@@ -12,9 +12,23 @@ class EntitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Entity
         fields = [
-            "public_id", "slug", "display_name", "legal_name", "country", "legal_form", "company_number",
-            "currency", "languages", "default_language", "status", "is_central", "is_demo", "url",
-            "created_at", "winding_down_since", "closed_at",
+            "public_id",
+            "slug",
+            "display_name",
+            "legal_name",
+            "country",
+            "legal_form",
+            "company_number",
+            "currency",
+            "languages",
+            "default_language",
+            "status",
+            "is_central",
+            "is_demo",
+            "url",
+            "created_at",
+            "winding_down_since",
+            "closed_at",
         ]
 
     def get_url(self, entity: Entity) -> str:

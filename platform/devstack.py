@@ -81,7 +81,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         celery = [sys.executable, "-m", "celery", "-A", "config.celery"]
         children = {
             "web": subprocess.Popen(  # noqa: S603
-                [sys.executable, str(PROJECT_DIR / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload"],
+                [
+                    sys.executable,
+                    str(PROJECT_DIR / "manage.py"),
+                    "runserver",
+                    f"127.0.0.1:{port}",
+                    "--noreload",
+                ],
                 env=env,
             ),
             "worker": subprocess.Popen([*celery, "worker", "-l", "INFO", "--concurrency", "2"], env=env),  # noqa: S603
@@ -137,10 +143,13 @@ def main() -> int:
     run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     run.set_defaults(func=cmd_run)
     test = sub.add_parser("test")
-    test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     test.set_defaults(func=cmd_test)
     sub.add_parser("stop").set_defaults(func=cmd_stop)
-    args = parser.parse_args()
+    # Everything `test` does not know goes to pytest as is (-k, -x, paths...).
+    args, extra = parser.parse_known_args()
+    if extra and args.command != "test":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.pytest_args = extra
     return int(args.func(args))
 
 

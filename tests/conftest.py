@@ -16,15 +16,17 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django_tenants.utils import tenant_context
 
+from config.db import connection
 from tenants.registry.models import Entity
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -59,13 +61,34 @@ class Group:
         return [p for p in self.all if p is not persona]
 
 
-_SPECS = {
-    "alpha": dict(country="BE", currency="EUR", company_number="BE0403170701", languages=["fr", "nl", "en"],
-                  default_language="fr", legal_form="SC", staff="alice"),
-    "beta": dict(country="SE", currency="SEK", company_number="SE556036079301", languages=["en"],
-                 default_language="en", legal_form="Ekonomisk förening", staff="bjorn"),
-    "gamma": dict(country="HU", currency="HUF", company_number="HU12892312", languages=["de", "en"],
-                  default_language="de", legal_form="Szövetkezet", staff="gabor"),
+_SPECS: dict[str, dict[str, Any]] = {
+    "alpha": {
+        "country": "BE",
+        "currency": "EUR",
+        "company_number": "BE0403170701",
+        "languages": ["fr", "nl", "en"],
+        "default_language": "fr",
+        "legal_form": "SC",
+        "staff": "alice",
+    },
+    "beta": {
+        "country": "SE",
+        "currency": "SEK",
+        "company_number": "SE556036079301",
+        "languages": ["en"],
+        "default_language": "en",
+        "legal_form": "Ekonomisk förening",
+        "staff": "bjorn",
+    },
+    "gamma": {
+        "country": "HU",
+        "currency": "HUF",
+        "company_number": "HU12892312",
+        "languages": ["de", "en"],
+        "default_language": "de",
+        "legal_form": "Szövetkezet",
+        "staff": "gabor",
+    },
 }
 
 
@@ -101,15 +124,18 @@ def _seed(name: str) -> EntityPersona:
 
 
 @pytest.fixture(scope="session")
-def group(django_db_setup, django_db_blocker) -> Group:
+def group(django_db_setup, django_db_blocker) -> Iterator[Group]:
     from tenants.registry.routing import routing_cache
 
     with django_db_blocker.unblock():
         alpha, beta, gamma = (_seed(name) for name in ("alpha", "beta", "gamma"))
         manager_password = f"pw-gina-{uuid.uuid4().hex[:8]}"
         get_user_model().objects.create_user(
-            username="gina@group.test", email="gina@group.test", password=manager_password,
-            is_staff=True, is_superuser=True,
+            username="gina@group.test",
+            email="gina@group.test",
+            password=manager_password,
+            is_staff=True,
+            is_superuser=True,
         )
     yield Group(alpha, beta, gamma, "gina@group.test", manager_password)
     # The listener holds a connection to the test database, which is about to be dropped.
@@ -152,9 +178,28 @@ def celery_worker_process(group, django_db_blocker):
     (PROJECT_DIR / "var").mkdir(exist_ok=True)
     log = open(PROJECT_DIR / "var" / f"test-worker-{os.getpid()}.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config.celery", "worker", "--pool", "solo", "-n", node,
-         "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "-l", "INFO", "--without-gossip", "--without-mingle"],
-        env=subprocess_env(), cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config.celery",
+            "worker",
+            "--pool",
+            "solo",
+            "-n",
+            node,
+            "-Q",
+            settings.CELERY_TASK_DEFAULT_QUEUE,
+            "-l",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        env=subprocess_env(),
+        cwd=PROJECT_DIR,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while not app.control.ping(destination=[node], timeout=0.5):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 
-from django.db import connection
+from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
 from config.celery import app
+from config.db import connection
 
 
 def _database() -> dict[str, object]:
@@ -19,7 +20,8 @@ def _database() -> dict[str, object]:
 
 
 def _broker() -> dict[str, object]:
-    with app.connection_for_write() as conn:
+    # A fresh connection (not the producer pool) to the configured broker, so a dead broker shows.
+    with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
     return {"ok": True}
 

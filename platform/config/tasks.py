@@ -18,9 +18,11 @@ from __future__ import annotations
 from typing import Any
 
 from celery.signals import task_postrun, worker_process_init
-from django.db import connection, transaction
+from django.db import transaction
 from django_tenants.utils import get_public_schema_name
 from tenant_schemas_celery.task import TenantTask
+
+from config.db import connection
 
 SCHEMA_HEADER = "_schema_name"
 
@@ -50,8 +52,17 @@ class PlatformTask(TenantTask):
         headers[SCHEMA_HEADER] = schema
         return headers
 
-    def apply_async(self, args=None, kwargs=None, task_id=None, producer=None, link=None, link_error=None,
-                    shadow=None, **options):  # type: ignore[no-untyped-def]
+    def apply_async(
+        self,
+        args=None,
+        kwargs=None,
+        task_id=None,
+        producer=None,
+        link=None,
+        link_error=None,
+        shadow=None,
+        **options,
+    ):  # type: ignore[no-untyped-def]
         options["headers"] = self._schema_headers(options.get("headers"))
         return super().apply_async(args, kwargs, task_id, producer, link, link_error, shadow, **options)
 

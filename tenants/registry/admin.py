@@ -32,11 +32,26 @@ class EntityAdmin(admin.ModelAdmin):
     list_filter = ("status", "country", "currency", "is_central", "is_demo")
     search_fields = ("display_name", "legal_name", "slug", "company_number")
     readonly_fields = (
-        "public_id", "schema_name", "slug", "status", "is_central", "merged_into", "created_at",
-        "winding_down_since", "closed_at", "country", "currency", "company_number",
+        "public_id",
+        "schema_name",
+        "slug",
+        "status",
+        "is_central",
+        "merged_into",
+        "created_at",
+        "winding_down_since",
+        "closed_at",
+        "country",
+        "currency",
+        "company_number",
     )
     fields = (
-        "display_name", "legal_name", "legal_form", "languages", "default_language", "is_demo",
+        "display_name",
+        "legal_name",
+        "legal_form",
+        "languages",
+        "default_language",
+        "is_demo",
         *readonly_fields,
     )
     inlines = [DomainInline]

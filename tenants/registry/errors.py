@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 
 class EntityError(Exception):
@@ -10,7 +11,7 @@ class EntityError(Exception):
 
     status = 400
 
-    def __init__(self, code: str, message: str, *, field: str | None = None, status: int | None = None):
+    def __init__(self, code: str, message: str | StrOrPromise, *, field: str | None = None, status: int | None = None):
         super().__init__(message)
         self.code = code
         self.message = message

@@ -11,12 +11,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.urls import set_urlconf
 from django.utils import translation
+
+from config.db import connection
 
 from . import errors
 from .routing import normalize_host, routing_cache
@@ -49,9 +50,9 @@ class EntityRoutingMiddleware:
         except BaseException:
             connection.set_schema_to_public()
             raise
-        if response.streaming:
+        if isinstance(response, StreamingHttpResponse):
             entity = getattr(request, "entity", None)
-            response.streaming_content = _in_entity(entity, response.streaming_content)
+            response.streaming_content = _in_entity(entity, response.streaming_content)  # type: ignore[arg-type]
         connection.set_schema_to_public()
         return response
 

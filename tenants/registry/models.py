@@ -41,7 +41,11 @@ class Entity(TenantMixin):
     is_central = models.BooleanField(_("central entity (SMart Coop)"), default=False)
     is_demo = models.BooleanField(_("demo data"), default=False)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_entities",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_entities",
         verbose_name=_("merged into"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -110,7 +110,9 @@ def entity_create(
                     is_superuser=True,
                 )
             EntityEvent.objects.create(
-                entity=entity, kind=EntityEventKind.CREATED, actor=_actor_label(acting_user),
+                entity=entity,
+                kind=EntityEventKind.CREATED,
+                actor=_actor_label(acting_user),
                 data={"slug": slug, "domain": domain},
             )
     except IntegrityError as exc:
@@ -141,7 +143,9 @@ def entity_wind_down(*, entity: Entity, acting_user: object | None = None) -> En
             locked.status = EntityStatus.WINDING_DOWN
             locked.winding_down_since = timezone.now()
             locked.save(update_fields=["status", "winding_down_since"])
-            EntityEvent.objects.create(entity=locked, kind=EntityEventKind.WINDING_DOWN, actor=_actor_label(acting_user))
+            EntityEvent.objects.create(
+                entity=locked, kind=EntityEventKind.WINDING_DOWN, actor=_actor_label(acting_user)
+            )
     routing_cache.invalidate()
     return locked
 
@@ -170,7 +174,9 @@ def entity_close(*, entity: Entity, merged_into: Entity | None = None, acting_us
         locked.merged_into = target
         locked.save(update_fields=["status", "winding_down_since", "closed_at", "merged_into"])
         EntityEvent.objects.create(
-            entity=locked, kind=EntityEventKind.CLOSED, actor=actor,
+            entity=locked,
+            kind=EntityEventKind.CLOSED,
+            actor=actor,
             data={"merged_into": str(target.public_id) if target else None},
         )
     routing_cache.invalidate()

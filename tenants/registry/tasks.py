@@ -3,9 +3,8 @@ from __future__ import annotations
 import platform
 import sys
 
-from django.db import connection
-
 from config.celery import app
+from config.db import connection
 
 
 @app.task(scope="public", name="registry.connection_report", ignore_result=False)

@@ -14,8 +14,23 @@ from . import errors
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 RESERVED_SLUGS = frozenset(
-    {"www", "api", "admin", "static", "media", "health", "public", "group", "mail", "smtp", "ftp", "pg",
-     "information-schema", "test", "localhost"}
+    {
+        "www",
+        "api",
+        "admin",
+        "static",
+        "media",
+        "health",
+        "public",
+        "group",
+        "mail",
+        "smtp",
+        "ftp",
+        "pg",
+        "information-schema",
+        "test",
+        "localhost",
+    }
 )
 PLATFORM_LANGUAGES = ("fr", "nl", "de", "en")
 # CLDR territories that are not countries.
@@ -36,7 +51,9 @@ _COMPANY_MODULES = {
 @cache
 def country_codes() -> frozenset[str]:
     territories = Locale("en").territories
-    return frozenset(code for code in territories if re.fullmatch(r"[A-Z]{2}", code) and code not in _NOT_COUNTRIES)
+    return frozenset(
+        code for code in map(str, territories) if re.fullmatch(r"[A-Z]{2}", code) and code not in _NOT_COUNTRIES
+    )
 
 
 @cache

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import uuid
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
+
+from config.db import connection
 
 from .models import JobCheck
 

@@ -35,7 +35,7 @@ def test_from_manage_py(group):
 @pytest.mark.django_db
 def test_from_wsgi_and_asgi(group):
     for module in ("config.wsgi", "config.asgi"):
-        code = f"import runpy, sys; sys.path.insert(0, 'platform'); import {module} as m; assert m.application; {STDLIB_CHECK}"
+        code = f"import sys; sys.path.insert(0, 'platform'); import {module} as m; assert m.application; {STDLIB_CHECK}"
         result = _run([sys.executable, "-c", code], DJANGO_SETTINGS_MODULE="config.settings.test")
         assert result.returncode == 0, result.stderr
         assert "stdlib-platform" in result.stdout

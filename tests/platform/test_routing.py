@@ -7,11 +7,12 @@ import time
 import psycopg
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context, tenant_context
 
+from config.db import connection
 from tenants.registry.routing import routing_cache
 from tenants.workspace.models import JobCheck
 
@@ -153,12 +154,18 @@ def test_a_savepoint_rollback_inside_a_request_cannot_leak_into_the_next_request
     assert alpha.canary.encode() not in body
 
 
+def _name(host: str) -> str:
+    entity = routing_cache.resolve(host)
+    assert entity is not None
+    return entity.display_name
+
+
 def test_routing_cache_is_invalidated_by_a_change_committed_elsewhere(group, django_db_blocker):
     """A change made by another process (here: another connection, raw SQL) reaches this process's
     routing cache through PostgreSQL's NOTIFY, without any restart."""
     assert routing_cache.wait_until_listening(10)
     alpha = group.alpha
-    assert routing_cache.resolve(alpha.host).display_name == alpha.entity.display_name
+    assert _name(alpha.host) == alpha.entity.display_name
     assert alpha.host in routing_cache.cached_hosts()
     renamed = alpha.entity.display_name + " renamed"
     with psycopg.connect(database_url(), autocommit=True) as other:
@@ -168,18 +175,20 @@ def test_routing_cache_is_invalidated_by_a_change_committed_elsewhere(group, dja
             while alpha.host in routing_cache.cached_hosts() and time.monotonic() < deadline:
                 time.sleep(0.02)
             assert alpha.host not in routing_cache.cached_hosts()
-            assert routing_cache.resolve(alpha.host).display_name == renamed
+            assert _name(alpha.host) == renamed
         finally:
             other.execute(
-                "UPDATE entities_entity SET display_name = %s WHERE id = %s", [alpha.entity.display_name, alpha.entity.pk]
+                "UPDATE entities_entity SET display_name = %s WHERE id = %s",
+                [alpha.entity.display_name, alpha.entity.pk],
             )
     deadline = time.monotonic() + 5
-    while routing_cache.resolve(alpha.host).display_name != alpha.entity.display_name:
+    while _name(alpha.host) != alpha.entity.display_name:
         assert time.monotonic() < deadline
         time.sleep(0.02)
 
 
 def test_a_request_gets_its_own_copy_of_the_cached_entity(group):
     first = routing_cache.resolve(group.alpha.host)
+    assert first is not None
     first.display_name = "mutated by a request"
-    assert routing_cache.resolve(group.alpha.host).display_name == group.alpha.entity.display_name
+    assert _name(group.alpha.host) == group.alpha.entity.display_name

@@ -15,8 +15,21 @@ from ..conftest import PROJECT_DIR, subprocess_env
 
 def _check(settings_module: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING", "--settings", settings_module],
-        cwd=PROJECT_DIR, env=subprocess_env(**env), capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "manage.py",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            "--settings",
+            settings_module,
+        ],
+        cwd=PROJECT_DIR,
+        env=subprocess_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -48,14 +61,21 @@ def test_production_settings_require_a_real_secret_key():
 
 
 def test_production_settings_pass_check_deploy_with_no_warning():
-    result = _check("config.settings.prod", DJANGO_SECRET_KEY="k" * 10 + "0123456789abcdefghijABCDEFGHIJ-_!@#$%^&*()qwerty")
+    result = _check(
+        "config.settings.prod",
+        DJANGO_SECRET_KEY="k" * 10 + "0123456789abcdefghijABCDEFGHIJ-_!@#$%^&*()qwerty",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
 def test_env_readers():
     assert parse_database_url("postgresql://u:p%40ss@db.example:5433/smart?sslmode=require") == {
-        "NAME": "smart", "USER": "u", "PASSWORD": "p@ss", "HOST": "db.example", "PORT": "5433",
+        "NAME": "smart",
+        "USER": "u",
+        "PASSWORD": "p@ss",
+        "HOST": "db.example",
+        "PORT": "5433",
         "OPTIONS": {"sslmode": "require"},
     }
     assert parse_database_url("postgresql://postgres@/smart?host=/run/pg")["HOST"] == "/run/pg"

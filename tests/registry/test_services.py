@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_exists, tenant_context
 
+from config.db import connection
 from tenants.registry import errors
 from tenants.registry.errors import EntityError
 from tenants.registry.models import Domain, Entity, EntityEvent, EntityStatus
@@ -16,19 +18,19 @@ from tenants.workspace.models import JobCheck
 
 pytestmark = pytest.mark.django_db
 
-VALID = dict(
-    slug="t-delta",
-    display_name="Delta",
-    legal_name="Delta SC",
-    country="BE",
-    legal_form="SC",
-    company_number="0403.170.701",
-    currency="EUR",
-    languages=["nl", "fr"],
-    default_language="nl",
-    staff_email="Dora@Delta.test",
-    staff_password="pw-dora-123456",
-)
+VALID: dict[str, Any] = {
+    "slug": "t-delta",
+    "display_name": "Delta",
+    "legal_name": "Delta SC",
+    "country": "BE",
+    "legal_form": "SC",
+    "company_number": "0403.170.701",
+    "currency": "EUR",
+    "languages": ["nl", "fr"],
+    "default_language": "nl",
+    "staff_email": "Dora@Delta.test",
+    "staff_password": "pw-dora-123456",
+}
 
 
 def _schemas() -> set[str]:
@@ -38,7 +40,12 @@ def _schemas() -> set[str]:
 
 
 def _snapshot() -> tuple[int, int, int, frozenset[str]]:
-    return (Entity.objects.count(), Domain.objects.count(), EntityEvent.objects.count(), frozenset(_schemas()))
+    return (
+        Entity.objects.count(),
+        Domain.objects.count(),
+        EntityEvent.objects.count(),
+        frozenset(_schemas()),
+    )
 
 
 def test_entity_create_builds_schema_domain_and_first_staff_user(group):
@@ -47,7 +54,9 @@ def test_entity_create_builds_schema_domain_and_first_staff_user(group):
     assert entity.schema_name == "e_t_delta"
     assert schema_exists("e_t_delta")
     assert created.domain == "t-delta.localhost"
-    assert list(Domain.objects.filter(tenant=entity).values_list("domain", "is_primary")) == [("t-delta.localhost", True)]
+    assert list(Domain.objects.filter(tenant=entity).values_list("domain", "is_primary")) == [
+        ("t-delta.localhost", True)
+    ]
     assert entity.company_number == "0403170701"
     assert entity.languages == ["nl", "fr"]
     assert entity.status == EntityStatus.ACTIVE

@@ -87,7 +87,9 @@ def entity_urls(group) -> list[str]:
             elif template.startswith("admin/") and param == "url":  # the admin's catch-all 404
                 values[param] = ["no-such-page/"]
             else:
-                pytest.fail(f"URL {template} has parameter {param!r} with no probe: teach the isolation test to fill it")
+                pytest.fail(
+                    f"URL {template} has parameter {param!r} with no probe: teach the isolation test to fill it"
+                )
         for combo in itertools.product(*(values[p] for p in params)):
             urls.append(_fill(template, dict(zip(params, combo, strict=True))))
     return sorted(set(urls))
@@ -149,10 +151,19 @@ def test_writes_on_an_entity_do_not_touch_another_entity(group):
         assert get_user_model().objects.filter(pk=user_id).exists()
     client.post(
         f"/admin/auth/user/{user_id}/change/",
-        {"username": alpha.staff_username, "first_name": "Changed", "last_name": "On Alpha",
-         "email": "a@alpha.test", "is_active": "on", "is_staff": "on", "is_superuser": "on",
-         "date_joined_0": "2026-01-01", "date_joined_1": "10:00:00", "initial-date_joined_0": "2026-01-01",
-         "initial-date_joined_1": "10:00:00"},
+        {
+            "username": alpha.staff_username,
+            "first_name": "Changed",
+            "last_name": "On Alpha",
+            "email": "a@alpha.test",
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "10:00:00",
+            "initial-date_joined_0": "2026-01-01",
+            "initial-date_joined_1": "10:00:00",
+        },
         HTTP_HOST=alpha.host,
     )
     with tenant_context(alpha.entity):

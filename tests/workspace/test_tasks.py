@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from django.db import connection
 from django_tenants.utils import tenant_context
 
 from config.celery import app
+from config.db import connection
 from config.tasks import TenantRequiredError
 from tenants.registry.tasks import connection_report
 from tenants.workspace.models import JobCheck
@@ -72,7 +72,9 @@ def test_a_tenant_task_that_reaches_a_worker_without_entity_is_refused(group, ce
         with tenant_context(group.alpha.entity):
             check = JobCheck.objects.create(requested_by="forged")
         result = app.send_task(
-            "workspace.job_check_complete", args=[str(check.public_id)], headers={"_schema_name": "public"},
+            "workspace.job_check_complete",
+            args=[str(check.public_id)],
+            headers={"_schema_name": "public"},
             ignore_result=False,
         )
         result.get(timeout=20, propagate=False)

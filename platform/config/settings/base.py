@@ -174,7 +174,9 @@ CELERY_TASK_IGNORE_RESULT = True
 _result_url = env_optional("CELERY_RESULT_BACKEND")
 if _result_url is None:
     _result_url = (
-        CELERY_BROKER_URL.rsplit("/", 1)[0] + "/2" if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "rpc://"
+        CELERY_BROKER_URL.rsplit("/", 1)[0] + "/2"
+        if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+        else "rpc://"
     )
 CELERY_RESULT_BACKEND = _result_url
 CELERY_RESULT_EXPIRES = 3600

@@ -62,14 +62,19 @@ class Command(BaseCommand):
         self._print(creds)
 
     def _group_manager(self, creds: dict[str, Any]) -> None:
-        User = get_user_model()  # noqa: N806
+        User = get_user_model()
         user = User.objects.filter(username=GROUP_MANAGER).first()
         if user is None or "group_manager" not in creds:
             password = secrets.token_urlsafe(10)
             if user is None:
                 User.objects.create_user(
-                    username=GROUP_MANAGER, email=GROUP_MANAGER, password=password,
-                    is_staff=True, is_superuser=True, first_name="Group", last_name="Manager",
+                    username=GROUP_MANAGER,
+                    email=GROUP_MANAGER,
+                    password=password,
+                    is_staff=True,
+                    is_superuser=True,
+                    first_name="Group",
+                    last_name="Manager",
                 )
             else:
                 user.set_password(password)
