@@ -4,6 +4,7 @@
   catalogs, migrations of every schema, demo data if the group is empty, then the web server, a Celery
   worker and Celery beat; prints the URLs and logins; Ctrl-C stops all of it, embedded servers included.
 * ``test``: the same set-up, then the whole test suite (extra arguments go to pytest).
+* ``bench``: the same set-up, then the benchmarks (``bench/``); extra arguments go to them.
 * ``stop``: stop embedded servers left running (by a plain ``manage.py`` call, for example).
 
 Only the standard library and ``config.embedded`` are imported here: this runs before Django is set up.
@@ -130,6 +131,13 @@ def cmd_test(args: argparse.Namespace) -> int:
     return result.returncode
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    with Services() as env:
+        prepare(env, "config.settings.dev")
+        result = subprocess.run([sys.executable, "bench/routing.py", *args.pytest_args], env=env, cwd=PROJECT_DIR)  # noqa: S603
+    return result.returncode
+
+
 def cmd_stop(_: argparse.Namespace) -> int:
     embedded.stop_valkey()
     embedded.stop_postgres()
@@ -144,10 +152,11 @@ def main() -> int:
     run.set_defaults(func=cmd_run)
     test = sub.add_parser("test")
     test.set_defaults(func=cmd_test)
+    sub.add_parser("bench").set_defaults(func=cmd_bench)
     sub.add_parser("stop").set_defaults(func=cmd_stop)
     # Everything `test` does not know goes to pytest as is (-k, -x, paths...).
     args, extra = parser.parse_known_args()
-    if extra and args.command != "test":
+    if extra and args.command not in {"test", "bench"}:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.pytest_args = extra
     return int(args.func(args))

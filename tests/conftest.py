@@ -32,6 +32,12 @@ from tenants.registry.models import Entity
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from config.catalogs import compile_all
+
+    compile_all()  # .mo files are build products (git-ignored); a plain `pytest` builds them too
+
+
 @dataclass
 class EntityPersona:
     entity: Entity

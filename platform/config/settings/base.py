@@ -247,6 +247,9 @@ LOGGING = {
     },
 }
 
+# Where seed_demo keeps the demo logins it generated (git-ignored).
+DEMO_CREDENTIALS_FILE = embedded.VAR_DIR / "demo-credentials.json"
+
 # Routing cache: each process keeps host -> entity in memory and drops it when PostgreSQL notifies a
 # change of the registry (LISTEN/NOTIFY, fired by triggers). Off means: look up on every request.
 ROUTING_CACHE_ENABLED = env_bool("ROUTING_CACHE_ENABLED", True)

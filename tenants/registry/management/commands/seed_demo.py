@@ -12,32 +12,35 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
-from config import embedded
 from tenants.registry import services
 from tenants.registry.demo import DEMO_ENTITIES, demo_company_number
 from tenants.registry.models import Entity
 from tenants.registry.selectors import entity_url, group_url
 
-CREDENTIALS = embedded.VAR_DIR / "demo-credentials.json"
 GROUP_MANAGER = "manager@smart.coop.demo"
+
+
+def _credentials_file() -> Path:
+    return Path(settings.DEMO_CREDENTIALS_FILE)
 
 
 def _load() -> dict[str, Any]:
     try:
-        return json.loads(CREDENTIALS.read_text())
+        return json.loads(_credentials_file().read_text())
     except (OSError, ValueError):
         return {}
 
 
 def _save(data: dict[str, Any]) -> None:
-    CREDENTIALS.parent.mkdir(parents=True, exist_ok=True)
-    CREDENTIALS.write_text(json.dumps(data, indent=2, ensure_ascii=False))
-    os.chmod(CREDENTIALS, 0o600)
+    _credentials_file().parent.mkdir(parents=True, exist_ok=True)
+    _credentials_file().write_text(json.dumps(data, indent=2, ensure_ascii=False))
+    os.chmod(_credentials_file(), 0o600)
 
 
 class Command(BaseCommand):
@@ -133,4 +136,4 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {entity_url(entity):45} {login['username']} / {login['password']}  {entity.display_name}{flag}"
             )
-        self.stdout.write(f"\n(credentials kept in {Path(CREDENTIALS)})")
+        self.stdout.write(f"\n(credentials kept in {_credentials_file()})")
