@@ -13,6 +13,7 @@ per request are counted at the database wrapper.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import statistics
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -70,8 +72,15 @@ def _setup(variant: str) -> None:
     entity = Entity.objects.filter(slug="bench").first()
     if entity is None:
         entity = entity_create(
-            slug="bench", display_name="Bench", legal_name="Bench SC", country="BE", legal_form="SC",
-            company_number="0403170701", currency="EUR", languages=["en"], default_language="en",
+            slug="bench",
+            display_name="Bench",
+            legal_name="Bench SC",
+            country="BE",
+            legal_form="SC",
+            company_number="0403170701",
+            currency="EUR",
+            languages=["en"],
+            default_language="en",
             staff_email="bench@bench.test",
         ).entity
     with tenant_context(entity):
@@ -88,22 +97,27 @@ def _measure(variant: str, seconds: float) -> dict[str, float]:
 
     host = VARIANTS[variant][2]
     handler = WSGIHandler()
-    environ_base = {
-        "REQUEST_METHOD": "GET", "PATH_INFO": "/bench/three-queries/", "QUERY_STRING": "", "SERVER_NAME": host,
-        "SERVER_PORT": "80", "HTTP_HOST": host, "wsgi.url_scheme": "http", "SERVER_PROTOCOL": "HTTP/1.1",
+    environ_base: dict[str, Any] = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/bench/three-queries/",
+        "QUERY_STRING": "",
+        "SERVER_NAME": host,
+        "SERVER_PORT": "80",
+        "HTTP_HOST": host,
+        "wsgi.url_scheme": "http",
+        "SERVER_PROTOCOL": "HTTP/1.1",
     }
     statuses: list[str] = []
 
-    def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
         statuses.append(status)
+        return None
 
     def call() -> None:
         environ = dict(environ_base)
-        import io
-
         environ["wsgi.input"] = io.BytesIO(b"")
         environ["wsgi.errors"] = sys.stderr
-        body = b"".join(handler(environ, start_response))
+        body = b"".join(handler(environ, start_response))  # type: ignore[arg-type]
         if not statuses[-1].startswith("200"):
             raise SystemExit(f"{variant}: {statuses[-1]} {body[:200]!r}")
 
@@ -151,7 +165,11 @@ def _run_variant(variant: str, mode: str, seconds: float, base_url: str) -> dict
     )
     out = subprocess.run(
         [sys.executable, __file__, "--inner", variant, "--mode", mode, "--seconds", str(seconds)],
-        env=env, cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
+        env=env,
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if out.returncode != 0:
         raise SystemExit(f"variant {variant} failed:\n{out.stdout}\n{out.stderr}")

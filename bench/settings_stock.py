@@ -11,6 +11,8 @@ DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 MIDDLEWARE = ["django_tenants.middleware.main.TenantMainMiddleware"] + [
     m for m in MIDDLEWARE if not m.startswith("tenants.registry.middleware")
 ]
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "django.middleware.locale.LocaleMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "django.middleware.locale.LocaleMiddleware"
+)
 LOGGING = {"version": 1, "disable_existing_loggers": True, "root": {"level": "ERROR"}}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

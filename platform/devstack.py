@@ -72,7 +72,19 @@ def prepare(env: dict[str, str], settings: str) -> None:
     compile_all()
 
 
+def _stop_on_signals() -> None:
+    """Ctrl-C (SIGINT) and SIGTERM both mean: stop everything cleanly. Set explicitly, since a process
+    started in the background by a shell inherits SIGINT ignored."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    _stop_on_signals()
     with Services() as env:
         prepare(env, os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.dev"))
         manage(env, "migrate_schemas", "--executor", "standard", "-v", "0")
@@ -80,22 +92,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         port = str(args.port)
         env["PLATFORM_PUBLIC_PORT"] = port
         celery = [sys.executable, "-m", "celery", "-A", "config.celery"]
+        commands = {
+            "web": [sys.executable, str(PROJECT_DIR / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload"],
+            "worker": [*celery, "worker", "-l", "INFO", "--concurrency", "2"],
+            "beat": [*celery, "beat", "-l", "INFO", "--schedule", str(embedded.VAR_DIR / "celerybeat-schedule")],
+        }
+        # Own sessions: Ctrl-C reaches this supervisor only, which then stops each child gracefully.
         children = {
-            "web": subprocess.Popen(  # noqa: S603
-                [
-                    sys.executable,
-                    str(PROJECT_DIR / "manage.py"),
-                    "runserver",
-                    f"127.0.0.1:{port}",
-                    "--noreload",
-                ],
-                env=env,
-            ),
-            "worker": subprocess.Popen([*celery, "worker", "-l", "INFO", "--concurrency", "2"], env=env),  # noqa: S603
-            "beat": subprocess.Popen(  # noqa: S603
-                [*celery, "beat", "-l", "INFO", "--schedule", str(embedded.VAR_DIR / "celerybeat-schedule")],
-                env=env,
-            ),
+            name: subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603
+            for name, command in commands.items()
         }
         time.sleep(2)
         manage(env, "seed_demo", "--print-logins")

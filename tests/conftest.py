@@ -220,3 +220,4 @@ def celery_worker_process(group, django_db_blocker):
     except subprocess.TimeoutExpired:
         process.kill()
     log.close()
+    Path(log.name).unlink(missing_ok=True)

@@ -27,7 +27,8 @@ def _broker() -> dict[str, object]:
 
 
 def _workers() -> dict[str, object]:
-    replies = app.control.ping(timeout=1.0)
+    # The first reply is enough to know a worker is alive; do not wait out the timeout for more.
+    replies = app.control.ping(timeout=1.0, limit=1)
     if not replies:
         return {"ok": False, "error": "no worker answered"}
     return {"ok": True, "workers": sorted(name for reply in replies for name in reply)}

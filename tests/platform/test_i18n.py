@@ -53,7 +53,9 @@ def test_the_group_domain_follows_the_browser(group):
 
 @pytest.mark.django_db
 def test_errors_are_translated(group):
-    response = Client().get("/", HTTP_HOST="nobody.localhost", HTTP_ACCEPT_LANGUAGE="fr", HTTP_ACCEPT="application/json")
+    response = Client().get(
+        "/", HTTP_HOST="nobody.localhost", HTTP_ACCEPT_LANGUAGE="fr", HTTP_ACCEPT="application/json"
+    )
     assert response.status_code == 404
     message = response.json()["error"]["message"]
     assert message != "No entity of the SMart group answers on this address."
