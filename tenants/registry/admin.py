@@ -3,6 +3,8 @@ the admin reads, and its actions call ``entity_wind_down`` / ``entity_close``.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -65,17 +67,16 @@ class EntityAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Start winding down the selected entities"))
     def wind_down(self, request: HttpRequest, queryset: QuerySet[Entity]) -> None:
-        for entity in queryset:
-            try:
-                services.entity_wind_down(entity=entity, acting_user=request.user)
-            except EntityError as exc:
-                self.message_user(request, f"{entity}: {exc.message}", messages.ERROR)
+        self._each(request, queryset, services.entity_wind_down)
 
     @admin.action(description=_("Close the selected entities (read-only, nothing deleted)"))
     def close(self, request: HttpRequest, queryset: QuerySet[Entity]) -> None:
+        self._each(request, queryset, services.entity_close)
+
+    def _each(self, request: HttpRequest, queryset: QuerySet[Entity], action: Callable[..., Entity]) -> None:
         for entity in queryset:
             try:
-                services.entity_close(entity=entity, acting_user=request.user)
+                action(entity=entity, acting_user=request.user)
             except EntityError as exc:
                 self.message_user(request, f"{entity}: {exc.message}", messages.ERROR)
 

@@ -127,18 +127,20 @@ def entity_create(
     return EntityCreated(entity=entity, domain=domain, staff_username=staff_email, staff_password=password)
 
 
-def _locked(entity: Entity) -> Entity:
-    return Entity.objects.select_for_update().get(pk=entity.pk)
+def _lock_closable(entity: Entity) -> Entity:
+    """Lock the entity's row and refuse if it can be neither wound down nor closed."""
+    locked = Entity.objects.select_for_update().get(pk=entity.pk)
+    if locked.is_central:
+        raise errors.entity_error(errors.CENTRAL_CANNOT_CLOSE, status=409)
+    if locked.status == EntityStatus.CLOSED:
+        raise errors.entity_error(errors.ALREADY_CLOSED, status=409)
+    return locked
 
 
 def entity_wind_down(*, entity: Entity, acting_user: object | None = None) -> Entity:
     """Active -> winding down: the entity keeps working while its activity is moved elsewhere."""
     with transaction.atomic():
-        locked = _locked(entity)
-        if locked.is_central:
-            raise errors.entity_error(errors.CENTRAL_CANNOT_CLOSE, status=409)
-        if locked.status == EntityStatus.CLOSED:
-            raise errors.entity_error(errors.ALREADY_CLOSED, status=409)
+        locked = _lock_closable(entity)
         if locked.status == EntityStatus.ACTIVE:
             locked.status = EntityStatus.WINDING_DOWN
             locked.winding_down_since = timezone.now()
@@ -154,11 +156,7 @@ def entity_close(*, entity: Entity, merged_into: Entity | None = None, acting_us
     """Close an entity (winding it down first if it was active). Nothing is deleted: its schema stays,
     and its subdomain keeps answering, read-only."""
     with transaction.atomic():
-        locked = _locked(entity)
-        if locked.is_central:
-            raise errors.entity_error(errors.CENTRAL_CANNOT_CLOSE, status=409)
-        if locked.status == EntityStatus.CLOSED:
-            raise errors.entity_error(errors.ALREADY_CLOSED, status=409)
+        locked = _lock_closable(entity)
         target = None
         if merged_into is not None:
             target = Entity.objects.filter(pk=merged_into.pk).first()
