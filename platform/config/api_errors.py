@@ -9,11 +9,11 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from tenants.registry.errors import EntityError
+from config.errors import PlatformError
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, EntityError):
+    if isinstance(exc, PlatformError):
         return Response({"error": exc.as_dict()}, status=exc.status)
     response = drf_exception_handler(exc, context)
     if response is None:

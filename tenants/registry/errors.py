@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
+
+from config.errors import PlatformError
 
 
-class EntityError(Exception):
+class EntityError(PlatformError):
     """A refused registry action. ``code`` is stable (API clients match on it); ``message`` is for people."""
-
-    status = 400
-
-    def __init__(self, code: str, message: str | StrOrPromise, *, field: str | None = None, status: int | None = None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
-        if status is not None:
-            self.status = status
-
-    def as_dict(self) -> dict[str, str | None]:
-        return {"code": self.code, "message": str(self.message), "field": self.field}
 
 
 # Stable codes, with the message each one carries.

@@ -116,3 +116,78 @@ class EntityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity_id} {self.kind} {self.at:%Y-%m-%d}"
+
+
+class PersonKind(models.TextChoices):
+    NATURAL = "natural", _("Natural person")
+    LEGAL = "legal", _("Legal person")
+
+
+class Person(models.Model):
+    """Group-wide identity of one person, natural or legal, across every entity.
+
+    Holds only what matching needs: a keyed hash of the identifying data (national register number,
+    or name and birth date; company number for a legal person). Names, addresses and everything else
+    stay in each entity's schema, on its member record.
+    """
+
+    person_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=10, choices=PersonKind.choices)
+    match_key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+
+    def __str__(self) -> str:
+        return str(self.person_id)
+
+
+class LevyPolicy(models.Model):
+    """The single percentage (C3), set by group policy per country and versioned by effective date.
+
+    One rate for every invoice and funding agreement, whatever its size or member: no tiers. A row
+    with no country is the group's default.
+    """
+
+    country = models.CharField(_("country"), max_length=2, blank=True, default="")
+    rate = models.DecimalField(_("rate (%)"), max_digits=5, decimal_places=2)
+    effective_from = models.DateField(_("effective from"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["country", "-effective_from"]
+        verbose_name = _("levy policy")
+        verbose_name_plural = _("levy policies")
+        constraints = [
+            models.UniqueConstraint(fields=["country", "effective_from"], name="levy_policy_one_per_date"),
+            models.CheckConstraint(condition=Q(rate__gt=0) & Q(rate__lt=100), name="levy_policy_rate_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country or '*'} {self.rate}% from {self.effective_from}"
+
+
+class LevyPurpose(models.TextChoices):
+    GUARANTEE_FUND = "guarantee_fund", _("Salary guarantee fund")
+    INSURANCE = "insurance", _("Insurance (civil liability, work accidents)")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    INVOICING_PAYROLL = "invoicing_payroll", _("Invoicing, payroll and administration")
+    ADVICE_TRAINING = "advice_training", _("Advice and training")
+    GOVERNANCE_TOOLS = "governance_tools", _("Cooperative governance and shared tools")
+
+
+class LevyAllocation(models.Model):
+    """What the single percentage funds, as shares of it (sum to 100 per policy)."""
+
+    policy = models.ForeignKey(LevyPolicy, on_delete=models.CASCADE, related_name="allocations")
+    purpose = models.CharField(_("purpose"), max_length=40, choices=LevyPurpose.choices)
+    share = models.DecimalField(_("share of the levy (%)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["-share", "purpose"]
+        constraints = [models.UniqueConstraint(fields=["policy", "purpose"], name="levy_allocation_one_per_purpose")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.share}%"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db.models import QuerySet
 
-from .models import Entity, EntityStatus
+from .models import Entity, EntityStatus, LevyPolicy
 
 
 def entity_list(*, include_closed: bool = True) -> QuerySet[Entity]:
@@ -31,3 +33,15 @@ def entity_url(entity: Entity) -> str:
 
 def group_url() -> str:
     return site_url(settings.BASE_DOMAIN)
+
+
+def levy_policy_for(*, country: str, on: date) -> LevyPolicy:
+    """The single percentage in force for ``country`` on ``on`` (the group default where the country
+    has no rate of its own)."""
+    policies = LevyPolicy.objects.filter(effective_from__lte=on)
+    policy = policies.filter(country=country).order_by("-effective_from").first()
+    if policy is None:
+        policy = policies.filter(country="").order_by("-effective_from").first()
+    if policy is None:
+        raise LookupError(f"no levy policy in force on {on} for {country} nor for the group")
+    return policy

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tenants.utils import tenant_context
 
 from . import errors, validators
@@ -102,6 +103,8 @@ def entity_create(
             entity.save(verbosity=0)
             Domain.objects.create(domain=domain, tenant=entity, is_primary=True)
             with tenant_context(entity):
+                for provisioner in settings.ENTITY_PROVISIONERS:
+                    import_string(provisioner)()
                 get_user_model().objects.create_user(
                     username=staff_email,
                     email=staff_email,

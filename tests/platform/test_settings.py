@@ -60,10 +60,17 @@ def test_production_settings_require_a_real_secret_key():
     assert "DJANGO_SECRET_KEY must be a random value" in result.stderr
 
 
+def test_production_settings_require_a_person_match_secret():
+    result = _check("config.settings.prod", DJANGO_SECRET_KEY="k" * 10 + "0123456789abcdefghijABCDEFGHIJ-_!@#$%^&*()qw")
+    assert result.returncode != 0
+    assert "PERSON_MATCH_SECRET" in result.stderr
+
+
 def test_production_settings_pass_check_deploy_with_no_warning():
     result = _check(
         "config.settings.prod",
         DJANGO_SECRET_KEY="k" * 10 + "0123456789abcdefghijABCDEFGHIJ-_!@#$%^&*()qwerty",
+        PERSON_MATCH_SECRET="p" * 8 + "0123456789abcdefghijABCDEFGHIJ",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout

