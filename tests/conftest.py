@@ -221,3 +221,6 @@ def celery_worker_process(group, django_db_blocker):
         process.kill()
     log.close()
     Path(log.name).unlink(missing_ok=True)
+
+
+from .factories import in_alpha, in_beta, in_gamma  # noqa: E402, F401  (fixtures shared by every test module)

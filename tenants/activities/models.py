@@ -60,6 +60,9 @@ class ActivityMember(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["activity", "member"], name="activities_member_once")]
 
+    def __str__(self) -> str:
+        return f"{self.member} ({self.get_role_display()})"
+
 
 class StageChange(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="stage_history")
@@ -72,6 +75,9 @@ class StageChange(models.Model):
     class Meta:
         ordering = ["changed_on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.changed_on} {self.from_stage or '-'} -> {self.to_stage}"
+
 
 class BudgetLine(models.Model):
     """The activity's plan: expected income or costs per heading (the actuals come from the ledger)."""
@@ -83,3 +89,6 @@ class BudgetLine(models.Model):
 
     class Meta:
         ordering = ["-is_income", "heading"]
+
+    def __str__(self) -> str:
+        return f"{self.heading} {self.planned_amount}"

@@ -122,6 +122,9 @@ class InvoiceLine(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return self.description
+
 
 class Payment(models.Model):
     """Money received from the client (or funder) against one document; partial payments allowed."""
@@ -136,6 +139,9 @@ class Payment(models.Model):
     class Meta:
         ordering = ["received_on", "id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="billing_payment_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.received_on} {self.amount} {self.currency}"
 
 
 class ExpenseStatus(models.TextChoices):
@@ -167,6 +173,9 @@ class Expense(models.Model):
         verbose_name_plural = _("expenses")
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="billing_expense_positive")]
 
+    def __str__(self) -> str:
+        return self.description
+
 
 class NumberSequence(models.Model):
     """Gap-free numbering of issued documents, per prefix and year (locked row per sequence)."""
@@ -177,3 +186,6 @@ class NumberSequence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="billing_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.year}: {self.last}"

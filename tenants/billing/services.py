@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -88,6 +88,8 @@ def _build_line(invoice: Invoice, line: LineInput) -> InvoiceLine:
     if line.vat_rate not in allowed_vat_rates(country) or (invoice.kind in FUNDING_KINDS and line.vat_rate != 0):
         raise errors.catalog.error(errors.VAT_RATE_INVALID, field="vat_rate", rate=line.vat_rate, country=country)
     net = round_amount(line.quantity * line.unit_price, invoice.currency)
+    if net <= 0:  # below the currency's smallest unit
+        raise errors.catalog.error(errors.PRICE_INVALID, field="unit_price")
     return InvoiceLine(
         invoice=invoice,
         description=line.description.strip()[:300],
@@ -271,6 +273,8 @@ def payment_record(
             raise errors.catalog.error(errors.NOT_ISSUED, status=409)
         _check_currency(doc.currency, currency)
         amount = round_amount(amount, currency)
+        if amount <= 0:  # less than the currency's smallest unit
+            raise errors.catalog.error(errors.PAYMENT_INVALID, field="amount")
         due = document_due(doc)
         if amount > due:
             raise errors.catalog.error(errors.PAYMENT_EXCEEDS_DUE, status=409, field="amount", amount=amount, due=due)
@@ -303,9 +307,9 @@ def expense_submit(
     supplier: Supplier | None = None,
     receipt: UploadedFile | None = None,
 ) -> Expense:
-    if not (description or "").strip() or not isinstance(amount, Decimal) or amount <= 0:
-        raise errors.catalog.error(errors.EXPENSE_INVALID)
     _check_currency(activity.currency, currency)
+    if not (description or "").strip() or not isinstance(amount, Decimal) or round_amount(amount, currency) <= 0:
+        raise errors.catalog.error(errors.EXPENSE_INVALID)
     expense = Expense(
         activity=activity,
         member=member,

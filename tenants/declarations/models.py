@@ -23,3 +23,6 @@ class Declaration(models.Model):
         ordering = ["-declared_at", "-id"]
         verbose_name = _("declaration")
         verbose_name_plural = _("declarations")
+
+    def __str__(self) -> str:
+        return f"{self.activity} {self.performed_from}"

@@ -9,6 +9,7 @@ KIND_UNKNOWN = "member_kind_unknown"
 EMAIL_INVALID = "member_email_invalid"
 ALREADY_MEMBER = "member_already_exists"
 LANGUAGE_UNSUPPORTED = "member_language_unsupported"
+COMPANY_NUMBER_INVALID = "member_company_number_invalid"
 
 catalog = ErrorCatalog(
     {
@@ -19,5 +20,6 @@ catalog = ErrorCatalog(
         EMAIL_INVALID: _("This e-mail address is not valid."),
         ALREADY_MEMBER: _("This person is already a member of this entity."),
         LANGUAGE_UNSUPPORTED: _("The platform speaks French, Dutch, German and English only."),
+        COMPANY_NUMBER_INVALID: _("A legal person needs a company number valid for its country."),
     }
 )

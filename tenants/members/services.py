@@ -8,8 +8,9 @@ from django.db import transaction
 from stdnum import iban as iban_module
 from stdnum.exceptions import ValidationError as StdnumError
 
+from config.errors import PlatformError
 from tenants.registry.persons import person_resolve
-from tenants.registry.validators import PLATFORM_LANGUAGES
+from tenants.registry.validators import PLATFORM_LANGUAGES, clean_company_number
 
 from . import errors
 from .models import Member, StakeholderCategory
@@ -59,6 +60,11 @@ def member_create(
     if any(code not in PLATFORM_LANGUAGES for code in languages):
         raise errors.catalog.error(errors.LANGUAGE_UNSUPPORTED, field="languages")
     iban = clean_iban(iban)
+    if kind == "legal":
+        try:
+            company_number = clean_company_number(country, company_number)
+        except PlatformError:
+            raise errors.catalog.error(errors.COMPANY_NUMBER_INVALID, field="company_number") from None
     with transaction.atomic():
         person_id = person_resolve(
             kind=kind,

@@ -70,7 +70,7 @@ def contract_sign(
         raise errors.catalog.error(errors.OUTFLOW_KIND_NOT_ALLOWED, field="kind", kind=kind)
     if ends_on < starts_on:
         raise errors.catalog.error(errors.DATES_INVALID, field="ends_on")
-    if not isinstance(gross, Decimal) or gross <= 0:
+    if not isinstance(gross, Decimal) or round_amount(gross, currency) <= 0:
         raise errors.catalog.error(errors.GROSS_INVALID, field="gross")
     country = (country or "").upper()
     if country not in country_codes():
