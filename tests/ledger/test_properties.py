@@ -69,14 +69,14 @@ def _check_books(activities, expected: dict[int, Decimal], currency: str) -> Non
         assert sum(totals.values()) == 0
     for activity in activities:
         lines = JournalLine.objects.filter(account__kind=AccountKind.ACTIVITY, account__activity=activity)
-        by_hand = -sum((line.amount for line in lines), Decimal(0))
+        by_hand = -sum((posted.amount for posted in lines), Decimal(0))
         assert activity_balances(activity.pk).get(currency, Decimal(0)) == by_hand == expected[activity.pk]
 
 
 def _activity_delta(entry: JournalEntry) -> dict[int, Decimal]:
     delta: dict[int, Decimal] = defaultdict(Decimal)
-    for line in entry.lines.filter(account__kind=AccountKind.ACTIVITY).select_related("account"):
-        delta[line.account.activity_id] -= line.amount
+    for posted in entry.lines.filter(account__kind=AccountKind.ACTIVITY).select_related("account"):
+        delta[posted.account.activity_id] -= posted.amount
     return delta
 
 
