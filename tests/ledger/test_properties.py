@@ -73,8 +73,8 @@ def _check_books(activities, expected: dict[int, Decimal], currency: str) -> Non
         assert activity_balances(activity.pk).get(currency, Decimal(0)) == by_hand == expected[activity.pk]
 
 
-def _activity_delta(entry: JournalEntry) -> dict[int, Decimal]:
-    delta: dict[int, Decimal] = defaultdict(Decimal)
+def _activity_delta(entry: JournalEntry) -> dict[int | None, Decimal]:
+    delta: dict[int | None, Decimal] = defaultdict(Decimal)
     for posted in entry.lines.filter(account__kind=AccountKind.ACTIVITY).select_related("account"):
         delta[posted.account.activity_id] -= posted.amount
     return delta
