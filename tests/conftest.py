@@ -58,6 +58,9 @@ class Group:
     gamma: EntityPersona
     manager_username: str
     manager_password: str
+    # Entities with empty books, for tests that assert exact ledger figures (BE/EUR and HU/HUF).
+    books_eur: Entity
+    books_huf: Entity
 
     @property
     def all(self) -> list[EntityPersona]:
@@ -98,6 +101,23 @@ _SPECS: dict[str, dict[str, Any]] = {
 }
 
 
+def _clean_books(slug: str, country: str, currency: str, company_number: str, language: str) -> Entity:
+    from tenants.registry.services import entity_create
+
+    return entity_create(
+        slug=slug,
+        display_name=slug,
+        legal_name=slug,
+        country=country,
+        legal_form="SC",
+        company_number=company_number,
+        currency=currency,
+        languages=[language],
+        default_language=language,
+        staff_email=f"staff@{slug}.test",
+    ).entity
+
+
 def _seed(name: str) -> EntityPersona:
     from tenants.registry.services import entity_create
     from tenants.workspace.models import JobCheck
@@ -120,13 +140,79 @@ def _seed(name: str) -> EntityPersona:
         user.last_name = f"{canary}S"
         user.save()
         JobCheck.objects.create(requested_by=f"{canary}J")
+        _seed_operations(created.entity, canary)
     return EntityPersona(
         entity=created.entity,
         host=created.domain,
         staff_username=created.staff_username,
         staff_password=created.staff_password,
-        canaries=[canary, f"{canary}D", f"{canary}L", f"{canary}F", f"{canary}S", f"{canary}J"],
+        canaries=[canary] + [f"{canary}{suffix}" for suffix in "DLFSJMNATXCIEPR"],
     )
+
+
+_VAT = {"BE": "21", "SE": "25", "HU": "27"}
+
+
+def _seed_operations(entity: Entity, canary: str) -> None:
+    """One of everything an entity's staff handle, each text field carrying the entity's canary."""
+    import datetime
+    from decimal import Decimal
+
+    from tenants.activities.services import activity_create
+    from tenants.billing.services import (
+        LineInput,
+        client_create,
+        expense_approve,
+        expense_submit,
+        payment_record,
+        supplier_create,
+    )
+    from tenants.declarations.services import Performer, declare_performance
+    from tenants.members.services import member_create
+
+    day = datetime.date(2026, 1, 5)
+    member = member_create(
+        kind="natural",
+        category="natural_user",
+        first_name=f"{canary}M",
+        last_name=f"{canary}N",
+        birth_date=datetime.date(1980, 1, 1),
+        email=f"{canary.lower()}@example.test",
+        address=f"{canary}A",
+    )
+    activity = activity_create(
+        name=f"{canary}T",
+        currency=entity.currency,
+        holder=member,
+        on=day,
+        stage="development",
+        description=f"{canary}X",
+    )
+    client = client_create(name=f"{canary}C", country=entity.country)
+    supplier = supplier_create(name=f"{canary}P", country=entity.country)
+    line = LineInput(f"{canary}I", Decimal(1), Decimal(1000), Decimal(_VAT[entity.country]))
+    declaration = declare_performance(
+        activity=activity,
+        client=client,
+        lines=[line],
+        performers=[Performer(member, Decimal(300))],
+        performed_from=day,
+        performed_to=day,
+        country=entity.country,
+        on=day,
+        by=f"{canary}R",
+    )
+    payment_record(invoice=declaration.invoice, amount=Decimal(100), currency=entity.currency, on=day)
+    expense = expense_submit(
+        activity=activity,
+        member=member,
+        supplier=supplier,
+        description=f"{canary}E",
+        amount=Decimal(50),
+        currency=entity.currency,
+        on=day,
+    )
+    expense_approve(expense=expense, on=day)
 
 
 @pytest.fixture(scope="session")
@@ -143,7 +229,9 @@ def group(django_db_setup, django_db_blocker) -> Iterator[Group]:
             is_staff=True,
             is_superuser=True,
         )
-    yield Group(alpha, beta, gamma, "gina@group.test", manager_password)
+        books_eur = _clean_books("t-books-eur", "BE", "EUR", "0403170701", "fr")
+        books_huf = _clean_books("t-books-huf", "HU", "HUF", "12892312", "en")
+    yield Group(alpha, beta, gamma, "gina@group.test", manager_password, books_eur, books_huf)
     # The listener holds a connection to the test database, which is about to be dropped.
     routing_cache.stop()
 
@@ -223,4 +311,4 @@ def celery_worker_process(group, django_db_blocker):
     Path(log.name).unlink(missing_ok=True)
 
 
-from .factories import in_alpha, in_beta, in_gamma  # noqa: E402, F401  (fixtures shared by every test module)
+from .factories import in_books_eur, in_books_huf  # noqa: E402, F401  (fixtures shared by every test module)

@@ -52,21 +52,14 @@ def line(amount: str, vat: str = "21", qty: str = "1") -> LineInput:
 
 
 @pytest.fixture
-def in_alpha(group):
-    """Run the test inside Alpha (BE, EUR)."""
-    with tenant_context(group.alpha.entity):
-        yield group.alpha
+def in_books_eur(group):
+    """Run the test inside an entity with empty books (BE, EUR)."""
+    with tenant_context(group.books_eur):
+        yield group.books_eur
 
 
 @pytest.fixture
-def in_beta(group):
-    """Run the test inside Beta (SE, SEK)."""
-    with tenant_context(group.beta.entity):
-        yield group.beta
-
-
-@pytest.fixture
-def in_gamma(group):
-    """Run the test inside Gamma (HU, HUF)."""
-    with tenant_context(group.gamma.entity):
-        yield group.gamma
+def in_books_huf(group):
+    """Run the test inside an entity with empty books (HU, HUF, whole forints)."""
+    with tenant_context(group.books_huf):
+        yield group.books_huf

@@ -15,7 +15,7 @@ from .. import factories
 pytestmark = pytest.mark.django_db
 
 
-def test_an_activity_has_its_account_and_its_stage_history(in_alpha):
+def test_an_activity_has_its_account_and_its_stage_history(in_books_eur):
     activity = factories.activity()
     assert Account.objects.get(activity=activity).kind == "activity"
     activity_change_stage(activity=activity, to_stage="experimentation", on=datetime.date(2026, 4, 1), by="alice")
@@ -30,7 +30,7 @@ def test_an_activity_has_its_account_and_its_stage_history(in_alpha):
     ]
 
 
-def test_going_back_needs_a_reason(in_alpha):
+def test_going_back_needs_a_reason(in_books_eur):
     activity = factories.activity()
     activity_change_stage(activity=activity, to_stage="development", on=datetime.date(2026, 4, 1))
     with pytest.raises(PlatformError) as refused:
@@ -44,7 +44,7 @@ def test_going_back_needs_a_reason(in_alpha):
 
 
 @pytest.mark.parametrize(("to", "code"), [("start", errors.STAGE_UNCHANGED), ("unicorn", errors.STAGE_UNKNOWN)])
-def test_bad_stage_changes_are_refused(in_alpha, to, code):
+def test_bad_stage_changes_are_refused(in_books_eur, to, code):
     activity = factories.activity()
     with pytest.raises(PlatformError) as refused:
         activity_change_stage(activity=activity, to_stage=to, on=datetime.date(2026, 4, 1))

@@ -41,7 +41,7 @@ def _state():
     return (Invoice.objects.count(), InvoiceLine.objects.count(), Payment.objects.count(), JournalEntry.objects.count())
 
 
-def test_issuing_an_invoice_levies_the_single_percentage_and_posts_it(in_alpha):
+def test_issuing_an_invoice_levies_the_single_percentage_and_posts_it(in_books_eur):
     activity = factories.activity()
     invoice = _issued(activity, line("1000.00"), line("234.56", vat="6"))
     assert invoice.number == "INV2026-000001"
@@ -64,7 +64,7 @@ def test_issuing_an_invoice_levies_the_single_percentage_and_posts_it(in_alpha):
     assert second.number == "INV2026-000002"
 
 
-def test_the_levy_applies_to_funding_agreements_too(in_alpha):
+def test_the_levy_applies_to_funding_agreements_too(in_books_eur):
     activity = factories.activity()
     grant = _issued(activity, line("5000.00", vat="0"), kind="grant", funder=True)
     assert grant.number == "FA2026-000001"
@@ -73,7 +73,7 @@ def test_the_levy_applies_to_funding_agreements_too(in_alpha):
     assert trial_balance()["EUR"]["1150"] == Decimal("5000.00")
 
 
-def test_a_grant_needs_a_funder_and_no_vat(in_alpha):
+def test_a_grant_needs_a_funder_and_no_vat(in_books_eur):
     activity = factories.activity()
     before = _state()
     with pytest.raises(PlatformError) as refused:
@@ -102,7 +102,7 @@ def test_a_grant_needs_a_funder_and_no_vat(in_alpha):
         ({"kind": "dividend"}, errors.KIND_UNKNOWN),
     ],
 )
-def test_bad_documents_are_refused_and_nothing_is_written(in_alpha, change, code):
+def test_bad_documents_are_refused_and_nothing_is_written(in_books_eur, change, code):
     activity = factories.activity()
     client = factories.client()
     before = _state()
@@ -113,7 +113,7 @@ def test_bad_documents_are_refused_and_nothing_is_written(in_alpha, change, code
     assert _state() == before
 
 
-def test_an_issued_invoice_is_never_edited(in_alpha):
+def test_an_issued_invoice_is_never_edited(in_books_eur):
     invoice = _issued(factories.activity(), line("100.00"))
     with pytest.raises(PlatformError) as refused:
         document_add_line(invoice=invoice, line=line("5.00"))
@@ -136,7 +136,7 @@ def test_an_issued_invoice_is_never_edited(in_alpha):
     assert (invoice.total_net, invoice.status, invoice.lines.count()) == (Decimal("100.00"), "issued", 1)
 
 
-def test_a_draft_can_still_change(in_alpha):
+def test_a_draft_can_still_change(in_books_eur):
     activity = factories.activity()
     draft = document_create(
         kind="invoice", activity=activity, client=factories.client(), currency="EUR", lines=[line("10")]
@@ -146,7 +146,7 @@ def test_a_draft_can_still_change(in_alpha):
     assert issued.total_net == Decimal("15.00")
 
 
-def test_partial_payments_then_paid_and_never_more_than_due(in_alpha):
+def test_partial_payments_then_paid_and_never_more_than_due(in_books_eur):
     activity = factories.activity()
     invoice = _issued(activity, line("100.00"))  # 121.00 due
     payment_record(invoice=invoice, amount=Decimal("21.00"), currency="EUR", on=DAY)
@@ -171,7 +171,7 @@ def test_partial_payments_then_paid_and_never_more_than_due(in_alpha):
     assert trial_balance()["EUR"]["1100"] == Decimal("0.00")
 
 
-def test_a_credit_note_gives_back_income_vat_and_levy(in_alpha):
+def test_a_credit_note_gives_back_income_vat_and_levy(in_books_eur):
     activity = factories.activity()
     invoice = _issued(activity, line("1000.00"))  # levy 65.00
     note = credit_note_issue(invoice=invoice, lines=[line("200.00")], on=DAY)
@@ -191,7 +191,7 @@ def test_a_credit_note_gives_back_income_vat_and_levy(in_alpha):
     assert activity_balance(activity.pk, "EUR") == Decimal("0.00")
 
 
-def test_huf_is_invoiced_in_whole_forints(in_gamma):
+def test_huf_is_invoiced_in_whole_forints(in_books_huf):
     activity = factories.activity(currency="HUF")
     invoice = _issued(activity, line("10007.00", vat="27"))
     assert (invoice.total_net, invoice.total_vat, invoice.levy_amount) == (

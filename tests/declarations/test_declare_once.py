@@ -29,7 +29,7 @@ def _state():
     )
 
 
-def test_one_declaration_creates_invoice_contracts_levy_and_postings(in_alpha):
+def test_one_declaration_creates_invoice_contracts_levy_and_postings(in_books_eur):
     holder = factories.member()
     partner = factories.member()
     activity = factories.activity(holder=holder)
@@ -60,7 +60,7 @@ def test_one_declaration_creates_invoice_contracts_levy_and_postings(in_alpha):
     assert sum(trial_balance()["EUR"].values()) == 0
 
 
-def test_a_refused_part_leaves_nothing_behind(in_alpha):
+def test_a_refused_part_leaves_nothing_behind(in_books_eur):
     holder = factories.member()
     activity = factories.activity(holder=holder)
     before = _state()

@@ -41,7 +41,7 @@ def _bank_to_vat(amount: str, currency: str = "EUR") -> JournalEntry:
     )
 
 
-def test_an_entry_balances_per_currency_and_writes_its_outbox_event(in_alpha):
+def test_an_entry_balances_per_currency_and_writes_its_outbox_event(in_books_eur):
     entry = _bank_to_vat("10.00")
     assert [(line.account.kind, line.amount) for line in entry.lines.select_related("account")] == [
         ("bank", Decimal("10.00")),
@@ -59,7 +59,7 @@ def test_an_entry_balances_per_currency_and_writes_its_outbox_event(in_alpha):
     assert trial_balance() == {"EUR": {"1000": Decimal("10.00"), "2100": Decimal("-10.00")}}
 
 
-def test_an_unbalanced_entry_is_refused_before_writing(in_alpha):
+def test_an_unbalanced_entry_is_refused_before_writing(in_books_eur):
     with pytest.raises(PlatformError) as refused:
         entry_post(
             kind=EntryKind.CLIENT_PAYMENT,
@@ -89,7 +89,7 @@ def test_an_unbalanced_entry_is_refused_before_writing(in_alpha):
     assert OutboxEvent.objects.count() == 0
 
 
-def test_the_database_refuses_an_unbalanced_entry_at_commit(in_alpha):
+def test_the_database_refuses_an_unbalanced_entry_at_commit(in_books_eur):
     bank, vat = account(AccountKind.BANK), account(AccountKind.VAT_PAYABLE)
     with pytest.raises(DatabaseError, match="does not balance in EUR: off by 0.01"), transaction.atomic():
         with connection.cursor() as cursor:
@@ -125,7 +125,7 @@ def test_the_database_refuses_an_unbalanced_entry_at_commit(in_alpha):
         "TRUNCATE ledger_journalentry CASCADE",
     ],
 )
-def test_a_posted_entry_cannot_be_changed_even_by_raw_sql(in_alpha, sql):
+def test_a_posted_entry_cannot_be_changed_even_by_raw_sql(in_books_eur, sql):
     entry = _bank_to_vat("10.00")
     _check_deferred_now()
     with pytest.raises(DatabaseError, match="immutable"), transaction.atomic(), connection.cursor() as cursor:
@@ -137,7 +137,7 @@ def test_a_posted_entry_cannot_be_changed_even_by_raw_sql(in_alpha, sql):
     assert JournalEntry.objects.get().description == "test"
 
 
-def test_a_reversal_mirrors_the_entry_once(in_alpha):
+def test_a_reversal_mirrors_the_entry_once(in_books_eur):
     entry = _bank_to_vat("10.00")
     reversal = entry_reverse(entry=entry, reason="typo", on=DAY)
     assert reversal.reverses == entry
@@ -149,7 +149,7 @@ def test_a_reversal_mirrors_the_entry_once(in_alpha):
     assert JournalEntry.objects.count() == 2
 
 
-def test_money_can_leave_an_activity_only_three_ways(in_alpha):
+def test_money_can_leave_an_activity_only_three_ways(in_books_eur):
     activity = factories.activity()
     with pytest.raises(PlatformError) as refused:
         entry_post(
@@ -166,7 +166,7 @@ def test_money_can_leave_an_activity_only_three_ways(in_alpha):
     assert JournalEntry.objects.count() == 0
 
 
-def test_floats_never_reach_the_ledger(in_alpha):
+def test_floats_never_reach_the_ledger(in_books_eur):
     with pytest.raises(PlatformError) as refused:
         entry_post(
             kind=EntryKind.CLIENT_PAYMENT,

@@ -24,16 +24,16 @@ ADA = dict(
 
 def test_the_same_person_in_two_entities_is_one_person(group):
     with tenant_context(group.alpha.entity):
-        in_alpha = member_create(**ADA, email="ada@alpha.test", iban="BE71 0961 2345 6769")
+        in_books_eur = member_create(**ADA, email="ada@alpha.test", iban="BE71 0961 2345 6769")
     with tenant_context(group.beta.entity):
         in_beta = member_create(**{**ADA, "first_name": "ADA", "last_name": "Lovelace "}, email="ada@beta.test")
-    assert in_alpha.person_id == in_beta.person_id
-    assert in_alpha.iban == "BE71096123456769"
-    person = Person.objects.get(person_id=in_alpha.person_id)
+    assert in_books_eur.person_id == in_beta.person_id
+    assert in_books_eur.iban == "BE71096123456769"
+    person = Person.objects.get(person_id=in_books_eur.person_id)
     # The public registry holds no name, no e-mail: only the keyed hash used for matching.
     assert "Lovelace" not in str(person.__dict__) and "ada@" not in str(person.__dict__)
     with tenant_context(group.gamma.entity):
-        assert not Member.objects.filter(person_id=in_alpha.person_id).exists()
+        assert not Member.objects.filter(person_id=in_books_eur.person_id).exists()
 
 
 def test_legal_persons_match_on_their_company_number(group):
@@ -58,7 +58,7 @@ def test_legal_persons_match_on_their_company_number(group):
         ({"languages": ["es"]}, errors.LANGUAGE_UNSUPPORTED),
     ],
 )
-def test_bad_member_data_is_refused_and_nothing_written(in_alpha, change, code):
+def test_bad_member_data_is_refused_and_nothing_written(in_books_eur, change, code):
     before = (Member.objects.count(), Person.objects.count())
     with pytest.raises(PlatformError) as refused:
         member_create(**{**ADA, **change})
@@ -66,7 +66,7 @@ def test_bad_member_data_is_refused_and_nothing_written(in_alpha, change, code):
     assert (Member.objects.count(), Person.objects.count()) == before
 
 
-def test_a_person_is_a_member_of_an_entity_once(in_alpha):
+def test_a_person_is_a_member_of_an_entity_once(in_books_eur):
     member_create(**ADA)
     with pytest.raises(PlatformError) as refused:
         member_create(**ADA)

@@ -46,7 +46,7 @@ def _sign(activity, member, amount: str, kind: str = "wage", **extra):
     return contract_sign(**fields)
 
 
-def test_a_wage_costs_gross_times_the_entitys_coefficient(in_alpha):
+def test_a_wage_costs_gross_times_the_entitys_coefficient(in_books_eur):
     activity, holder = _funded_activity()  # balance 935.00
     assert EmployerCostRate.objects.get().coefficient == Decimal("1.3500")  # Belgian default, entity data
     contract = _sign(activity, holder, "500.00")
@@ -60,7 +60,7 @@ def test_a_wage_costs_gross_times_the_entitys_coefficient(in_alpha):
     assert trial_balance()["EUR"]["2250"] == Decimal("-100.00")
 
 
-def test_a_new_coefficient_applies_from_its_date(in_alpha):
+def test_a_new_coefficient_applies_from_its_date(in_books_eur):
     activity, holder = _funded_activity()
     EmployerCostRate.objects.create(coefficient=Decimal("1.4000"), effective_from=datetime.date(2026, 3, 1))
     assert _sign(activity, holder, "100.00").employer_cost == Decimal("140.00")
@@ -68,7 +68,7 @@ def test_a_new_coefficient_applies_from_its_date(in_alpha):
     assert earlier.employer_cost == Decimal("135.00")
 
 
-def test_a_contract_the_balance_cannot_cover_is_refused_with_the_figures(in_alpha):
+def test_a_contract_the_balance_cannot_cover_is_refused_with_the_figures(in_books_eur):
     activity, holder = _funded_activity()  # 935.00
     before = (Contract.objects.count(), JournalEntry.objects.count())
     with pytest.raises(PlatformError) as refused:
@@ -80,7 +80,7 @@ def test_a_contract_the_balance_cannot_cover_is_refused_with_the_figures(in_alph
     assert (Contract.objects.count(), JournalEntry.objects.count()) == before
 
 
-def test_the_guarantee_fund_seam_can_cover_a_shortfall(in_alpha, settings):
+def test_the_guarantee_fund_seam_can_cover_a_shortfall(in_books_eur, settings):
     settings.OUTFLOW_GUARANTEE = "tests.payroll.test_contracts.fund_that_covers"
     activity, holder = _funded_activity()
     contract = _sign(activity, holder, "700.00")
@@ -103,7 +103,7 @@ def fund_that_covers(*, activity, currency, cost, shortfall, purpose) -> str:
         ({"currency": "SEK"}, errors.CURRENCY_MISMATCH),
     ],
 )
-def test_bad_contracts_are_refused(in_alpha, change, code):
+def test_bad_contracts_are_refused(in_books_eur, change, code):
     activity, holder = _funded_activity()
     before = (Contract.objects.count(), JournalEntry.objects.count())
     with pytest.raises(PlatformError) as refused:
@@ -112,14 +112,14 @@ def test_bad_contracts_are_refused(in_alpha, change, code):
     assert (Contract.objects.count(), JournalEntry.objects.count()) == before
 
 
-def test_only_members_of_the_activity_get_a_contract(in_alpha):
+def test_only_members_of_the_activity_get_a_contract(in_books_eur):
     activity, _ = _funded_activity()
     with pytest.raises(PlatformError) as refused:
         _sign(activity, factories.member(), "10.00")
     assert refused.value.code == errors.NOT_A_MEMBER
 
 
-def test_a_contract_is_paid_once(in_alpha):
+def test_a_contract_is_paid_once(in_books_eur):
     activity, holder = _funded_activity()
     contract = _sign(activity, holder, "100.00")
     paid = contract_pay(contract=contract, on=DAY)
@@ -131,7 +131,7 @@ def test_a_contract_is_paid_once(in_alpha):
     assert trial_balance()["EUR"]["1000"] == Decimal("-135.00")
 
 
-def test_expenses_are_refunded_from_the_activity_budget(in_alpha):
+def test_expenses_are_refunded_from_the_activity_budget(in_books_eur):
     activity, holder = _funded_activity("100.00")  # 93.50
     expense = expense_submit(
         activity=activity, member=holder, description="Train to Liège", amount=Decimal("23.40"), currency="EUR", on=DAY

@@ -66,6 +66,51 @@ def _ids_in_every_entity(model, group) -> list[str]:
     return sorted(ids)
 
 
+def _object_params() -> dict[str, type]:
+    from tenants.activities.models import Activity
+    from tenants.billing.models import Client, Expense, Invoice, Payment, Supplier
+    from tenants.declarations.models import Declaration
+    from tenants.ledger.models import JournalEntry
+    from tenants.members.models import Member
+    from tenants.payroll.models import Contract
+
+    return {
+        "member_id": Member,
+        "activity_id": Activity,
+        "client_id": Client,
+        "supplier_id": Supplier,
+        "invoice_id": Invoice,
+        "payment_id": Payment,
+        "expense_id": Expense,
+        "contract_id": Contract,
+        "declaration_id": Declaration,
+        "entry_id": JournalEntry,
+    }
+
+
+OBJECT_PARAMS = _object_params()
+
+
+def _public_ids_in_every_entity(model, group) -> list[str]:
+    ids: set[str] = set()
+    for persona in group.all:
+        with tenant_context(persona.entity):
+            ids.update(str(pk) for pk in model.objects.values_list("public_id", flat=True))
+    return sorted(ids)
+
+
+def body_text(response) -> str:
+    """What a person would read in the response: XLSX files are unzipped, everything else decoded."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        import io
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return "".join(archive.read(name).decode(errors="replace") for name in archive.namelist())
+    return content.decode(errors="replace")
+
+
 def entity_urls(group) -> list[str]:
     """Every URL of the entity URL configuration, parameters filled with real ids of all entities."""
     urls: list[str] = []
@@ -84,6 +129,8 @@ def entity_urls(group) -> list[str]:
                 values[param] = [user_ct]
             elif template.startswith("admin/r/") and param == "object_id":
                 values[param] = _ids_in_every_entity(get_user_model(), group)
+            elif param in OBJECT_PARAMS:  # public UUIDs of that model, in every entity
+                values[param] = _public_ids_in_every_entity(OBJECT_PARAMS[param], group)
             elif template.startswith("admin/") and param == "url":  # the admin's catch-all 404
                 values[param] = ["no-such-page/"]
             else:
@@ -122,7 +169,7 @@ def test_no_url_of_an_entity_shows_another_entitys_canary(group, who):
         for method in ("get", "head"):
             response = getattr(client, method)(url, HTTP_HOST=me.host)
             assert response.status_code < 500, (url, response.status_code)
-            body = response.content.decode(errors="replace")
+            body = body_text(response)
             leaked = [canary for canary in foreign if canary in body]
             assert not leaked, f"{url} on {me.host} shows {leaked}"
             seen_own = seen_own or me.canary in body
