@@ -4,7 +4,8 @@
   catalogs, migrations of every schema, demo data if the group is empty, then the web server, a Celery
   worker and Celery beat; prints the URLs and logins; Ctrl-C stops all of it, embedded servers included.
 * ``test``: the same set-up, then the whole test suite (extra arguments go to pytest).
-* ``bench``: the same set-up, then the benchmarks (``bench/``); extra arguments go to them.
+* ``bench``: the same set-up, then the benchmarks (``bench/routing.py``, then ``bench/declarations.py``);
+  ``--only NAME`` runs one of them; other arguments go to them (see ``cmd_bench``).
 * ``stop``: stop embedded servers left running (by a plain ``manage.py`` call, for example).
 
 Only the standard library and ``config.embedded`` are imported here: this runs before Django is set up.
@@ -136,11 +137,46 @@ def cmd_test(args: argparse.Namespace) -> int:
     return result.returncode
 
 
+BENCHMARKS = ("routing", "declarations")
+# Options only bench/declarations.py knows (with whether they take a value); the others go to every benchmark.
+_DECLARATIONS_ONLY = {"--quick": False, "--invoices": True}
+
+
+def _bench_args(name: str, args: list[str]) -> list[str]:
+    """The options for one benchmark: ``--quick``/``--invoices N`` only reach bench/declarations.py."""
+    if name == "declarations":
+        return list(args)
+    kept, skip = [], False
+    for arg in args:
+        if skip:
+            skip = False
+            continue
+        option = arg.split("=", 1)[0]
+        if option in _DECLARATIONS_ONLY:
+            skip = _DECLARATIONS_ONLY[option] and "=" not in arg
+            continue
+        kept.append(arg)
+    return kept
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
+    """Every benchmark in turn (bench/routing.py, then bench/declarations.py), or those named with
+    ``--only NAME`` (repeatable or comma-separated). Other options pass through: ``--seconds`` and
+    ``--rounds`` to every benchmark, ``--quick`` and ``--invoices N`` to bench/declarations.py only."""
+    only = [name for value in args.only or [] for name in value.split(",") if name]
+    unknown = [name for name in only if name not in BENCHMARKS]
+    if unknown:
+        print(f"--only: unknown benchmark {', '.join(unknown)} (known: {', '.join(BENCHMARKS)})", flush=True)
+        return 2
+    selected = [name for name in BENCHMARKS if not only or name in only]
+    returncode = 0
     with Services() as env:
         prepare(env, "config.settings.dev")
-        result = subprocess.run([sys.executable, "bench/routing.py", *args.pytest_args], env=env, cwd=PROJECT_DIR)  # noqa: S603
-    return result.returncode
+        for name in selected:
+            command = [sys.executable, f"bench/{name}.py", *_bench_args(name, args.pytest_args)]
+            result = subprocess.run(command, env=env, cwd=PROJECT_DIR)  # noqa: S603
+            returncode = returncode or result.returncode
+    return returncode
 
 
 def cmd_stop(_: argparse.Namespace) -> int:
@@ -157,7 +193,9 @@ def main() -> int:
     run.set_defaults(func=cmd_run)
     test = sub.add_parser("test")
     test.set_defaults(func=cmd_test)
-    sub.add_parser("bench").set_defaults(func=cmd_bench)
+    bench = sub.add_parser("bench")
+    bench.add_argument("--only", action="append", help=f"run only this benchmark ({', '.join(BENCHMARKS)})")
+    bench.set_defaults(func=cmd_bench)
     sub.add_parser("stop").set_defaults(func=cmd_stop)
     # Everything `test` does not know goes to pytest as is (-k, -x, paths...).
     args, extra = parser.parse_known_args()

@@ -132,7 +132,9 @@ def document_add_line(*, invoice: Invoice, line: LineInput) -> InvoiceLine:
 
 def _next_number(kind: str, year: int) -> str:
     prefix = _PREFIX[InvoiceKind(kind)]
-    sequence, _ = NumberSequence.objects.select_for_update().get_or_create(prefix=prefix, year=year)
+    # Create the year's sequence if needed without racing a concurrent first issue, then lock it.
+    NumberSequence.objects.bulk_create([NumberSequence(prefix=prefix, year=year)], ignore_conflicts=True)
+    sequence = NumberSequence.objects.select_for_update().get(prefix=prefix, year=year)
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return f"{prefix}{year}-{sequence.last:06d}"

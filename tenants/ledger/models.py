@@ -27,6 +27,9 @@ class AccountKind(models.TextChoices):
     WAGES_PAYABLE = "wages_payable", _("Wages payable")
     AUTHORS_RIGHTS_PAYABLE = "authors_rights_payable", _("Author's rights payable")
     MEMBER_PAYABLE = "member_payable", _("Expense refunds payable")
+    # Wages already charged to activities, pooled per open-ended contract and paid out monthly
+    # (payroll smoothing, C9). Owed to members: credit-normal like the other payables.
+    SMOOTHING_RESERVE = "smoothing_reserve", _("Smoothing reserve (open-ended contracts)")
     ACTIVITY = "activity", _("Activity budget")
 
 
@@ -71,6 +74,8 @@ class EntryKind(models.TextChoices):
     WAGE_PAID = "wage_paid", _("Wage paid")
     EXPENSE_APPROVED = "expense_approved", _("Expense approved")
     EXPENSE_REFUNDED = "expense_refunded", _("Expense refunded")
+    SMOOTHING_FUNDED = "smoothing_funded", _("Smoothing reserve funded")
+    SMOOTHING_SALARY = "smoothing_salary", _("Monthly salary paid from the smoothing reserve")
     REVERSAL = "reversal", _("Reversal")
 
 

@@ -20,6 +20,10 @@ from .money import round_amount
 ACTIVITY_DEBIT_KINDS = frozenset(
     {
         EntryKind.CONTRACT_SIGNED,  # wages, fees, author's rights
+        # Wages too: under an open-ended contract (payroll smoothing) the activity pays the wage cost
+        # into the member's smoothing reserve, from which the monthly salary is paid. It is the
+        # activity's wage outflow, only paid ahead of the payslip; nothing else may use this kind.
+        EntryKind.SMOOTHING_FUNDED,
         EntryKind.EXPENSE_APPROVED,  # expense refunds
         EntryKind.INVOICE_ISSUED,  # the levy on the invoice
         EntryKind.FUNDING_GRANTED,  # the levy on the funding agreement
@@ -35,6 +39,7 @@ _FIXED_ACCOUNTS = [
     (AccountKind.VAT_PAYABLE, "2100", "VAT payable"),
     (AccountKind.WAGES_PAYABLE, "2200", "Wages and fees payable"),
     (AccountKind.AUTHORS_RIGHTS_PAYABLE, "2250", "Author's rights payable"),
+    (AccountKind.SMOOTHING_RESERVE, "2260", "Smoothing reserve (open-ended contracts)"),
     (AccountKind.MEMBER_PAYABLE, "2300", "Expense refunds payable"),
     (AccountKind.GUARANTEE_FUND_CONTRIBUTION, "2400", "Guarantee fund contribution"),
     (AccountKind.LEVY_INCOME, "7000", "Levy income (single percentage)"),

@@ -50,6 +50,8 @@ SHARED_APPS = [
     "django.contrib.admin",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "djmoney",
     "django_celery_beat",
     "shared_services",
@@ -229,6 +231,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# --- Uploaded files (expense receipts) -------------------------------------------------------------
+# Served only through the entity's own pages (a view that looks the file up in the entity's schema),
+# never as public URLs.
+MEDIA_ROOT = PROJECT_DIR / "var" / "media"
+MEDIA_URL = "/media/"
+
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
@@ -236,6 +244,47 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# OpenAPI description of the entity API (docs/openapi/entity-api.yaml, served at /api/v1/schema/);
+# Swagger UI and Redoc are served from drf-spectacular-sidecar's static files (no CDN).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SMart entity API",
+    "DESCRIPTION": (
+        "The REST API of one entity of the SMart group, served at `/api/v1/` on the entity's own subdomain "
+        "and scoped to that entity. Staff of the entity only (session authentication).\n\n"
+        "* Objects are identified by their public UUID (`id`).\n"
+        '* Money is a decimal **string** with its currency: `{"amount": "12.50", "currency": "EUR"}`. '
+        'Decimal inputs (amounts, quantities, VAT rates) are JSON strings (`"12.50"`) or JSON integers '
+        "(`12`); JSON numbers with a fraction or an exponent (`12.5`, `1e3`) are refused with a 400, because "
+        "JSON parsers read them as binary floats.\n"
+        "* Lists are paginated with `limit` and `offset`; filters are query parameters, and a bad filter value "
+        "is refused with a 400 (`api_filter_invalid`).\n"
+        '* Every refusal has the same shape: `{"error": {"code", "message", "field"?, "fields"?, '
+        '"details"?}}` with status 400 (bad input), 401/403 (not signed in, not staff), 404 (unknown id) '
+        "or 409 (refused by the state of the books). Nothing is written on a refusal."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "MemberKindEnum": "tenants.members.serializers.MEMBER_KIND_CHOICES",
+        "DocumentKindEnum": "tenants.billing.serializers.DOCUMENT_KIND_CHOICES",
+        "StakeholderCategoryEnum": "tenants.members.models.StakeholderCategory",
+        "StageEnum": "tenants.activities.models.Stage",
+        "ActivityRoleEnum": "tenants.activities.models.ActivityRole",
+        "InvoiceKindEnum": "tenants.billing.models.InvoiceKind",
+        "InvoiceStatusEnum": "tenants.billing.models.InvoiceStatus",
+        "ExpenseStatusEnum": "tenants.billing.models.ExpenseStatus",
+        "ContractKindEnum": "tenants.payroll.models.ContractKind",
+        "ContractStatusEnum": "tenants.payroll.models.ContractStatus",
+        "EntryKindEnum": "tenants.ledger.models.EntryKind",
+        "AccountKindEnum": "tenants.ledger.models.AccountKind",
+    },
 }
 
 # --- Money ----------------------------------------------------------------------------------------
@@ -266,7 +315,7 @@ ENTITY_PROVISIONERS = [
 OUTFLOW_GUARANTEE = "tenants.activities.coverage.no_guarantee"
 
 # Where seed_demo keeps the demo logins it generated (git-ignored).
-DEMO_CREDENTIALS_FILE = embedded.VAR_DIR / "demo-credentials.json"
+DEMO_CREDENTIALS_FILE = env_str("DEMO_CREDENTIALS_FILE", str(embedded.VAR_DIR / "demo-credentials.json"))
 
 # Routing cache: each process keeps host -> entity in memory and drops it when PostgreSQL notifies a
 # change of the registry (LISTEN/NOTIFY, fired by triggers). Off means: look up on every request.

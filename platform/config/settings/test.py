@@ -12,6 +12,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STATIC_ROOT = PROJECT_DIR / "var" / "test-static"
-DEMO_CREDENTIALS_FILE = PROJECT_DIR / "var" / f"test-demo-credentials-{os.getpid()}.json"
+DEMO_CREDENTIALS_FILE = str(PROJECT_DIR / "var" / f"test-demo-credentials-{os.getpid()}.json")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_AUTOREFRESH = True

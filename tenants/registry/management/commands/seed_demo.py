@@ -1,7 +1,10 @@
-"""Demo data: the group's entities, one group manager and one staff user per entity.
+"""Demo data: the group's entities, one group manager and one staff user per entity, and each open
+entity's operations (members, activities, documents, payments, contracts, expenses: see
+``tenants.demo_operations``).
 
-Idempotent: entities and users that exist are kept. Credentials are written to
-``var/demo-credentials.json`` (git-ignored) and printed.
+Idempotent: entities and users that exist are kept, and an entity that already has members keeps its
+books. Credentials are written to ``var/demo-credentials.json`` (git-ignored) and printed.
+``--scale N`` gives each entity N times more members, activities and documents (benchmarks).
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
+from tenants.demo_operations import demo_operations_fill
 from tenants.registry import services
 from tenants.registry.demo import DEMO_ENTITIES, demo_company_number
 from tenants.registry.models import Entity
@@ -49,6 +53,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if any entity exists.")
         parser.add_argument("--print-logins", action="store_true", help="Only print addresses and logins.")
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=1,
+            help="N times more members, activities and documents per entity (default 1: a few dozen documents).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["print_logins"]:
@@ -56,13 +66,24 @@ class Command(BaseCommand):
             return
         if options["if_empty"] and Entity.objects.exists():
             return
+        if options["scale"] < 1:
+            raise CommandError("--scale must be at least 1")
         creds = _load()
         creds.setdefault("entities", {})
         self._group_manager(creds)
         for demo in DEMO_ENTITIES:
-            self._entity(demo, creds)
+            entity = self._entity(demo, creds)
+            if entity is not None:
+                self._operations(entity, options["scale"])
         _save(creds)
         self._print(creds)
+
+    def _operations(self, entity: Entity, scale: int) -> None:
+        """Fill the entity's books (once: an entity with members, or closed, is left as it is)."""
+        with tenant_context(entity):
+            summary = demo_operations_fill(entity, scale=scale)
+        if summary is not None:
+            self.stdout.write(f"filled {entity.display_name}: {summary}")
 
     def _group_manager(self, creds: dict[str, Any]) -> None:
         User = get_user_model()
@@ -84,7 +105,7 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
             creds["group_manager"] = {"username": GROUP_MANAGER, "password": password}
 
-    def _entity(self, demo: Any, creds: dict[str, Any]) -> None:
+    def _entity(self, demo: Any, creds: dict[str, Any]) -> Entity | None:
         staff = f"staff@{demo.slug}.demo"
         entity = Entity.objects.filter(slug=demo.slug).first()
         if entity is None:
@@ -106,17 +127,18 @@ class Command(BaseCommand):
             creds["entities"][demo.slug] = {"username": staff, "password": created.staff_password}
             self.stdout.write(f"created {entity.display_name} ({entity.schema_name})")
             if demo.closed:
-                services.entity_close(entity=entity)
+                entity = services.entity_close(entity=entity)
         elif demo.slug not in creds["entities"]:
             # The credentials file was lost: give the demo staff user a new password.
             password = secrets.token_urlsafe(10)
             with transaction.atomic(), tenant_context(entity):
                 user = get_user_model().objects.filter(username=staff).first()
                 if user is None:
-                    return
+                    return entity
                 user.set_password(password)
                 user.save(update_fields=["password"])
             creds["entities"][demo.slug] = {"username": staff, "password": password}
+        return entity
 
     def _print(self, creds: dict[str, Any]) -> None:
         if not creds:
