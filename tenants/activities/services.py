@@ -6,6 +6,7 @@ from django.db import transaction
 
 from tenants.ledger.services import activity_account_create
 from tenants.members.models import Member
+from tenants.registry.validators import currency_codes
 
 from . import errors
 from .models import STAGE_ORDER, Activity, ActivityMember, ActivityRole, Stage, StageChange
@@ -20,6 +21,8 @@ def activity_create(
         raise errors.catalog.error(errors.NAME_REQUIRED, field="name")
     if stage not in STAGE_ORDER:
         raise errors.catalog.error(errors.STAGE_UNKNOWN, field="stage")
+    if (currency or "").upper() not in currency_codes() or currency != currency.upper():
+        raise errors.catalog.error(errors.CURRENCY_UNKNOWN, field="currency")
     with transaction.atomic():
         activity = Activity.objects.create(
             name=name, description=description, stage=stage, stage_since=on, currency=currency
@@ -31,6 +34,8 @@ def activity_create(
 
 
 def activity_add_member(*, activity: Activity, member: Member, role: str, on: date) -> ActivityMember:
+    if role not in ActivityRole.values:
+        raise errors.catalog.error(errors.ROLE_UNKNOWN, field="role")
     if ActivityMember.objects.filter(activity=activity, member=member).exists():
         raise errors.catalog.error(errors.ALREADY_MEMBER, status=409)
     return ActivityMember.objects.create(activity=activity, member=member, role=role, joined_on=on)

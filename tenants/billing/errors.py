@@ -17,6 +17,10 @@ FUNDING_NEEDS_FUNDER = "billing_funding_needs_funder"
 EXPENSE_INVALID = "billing_expense_invalid"
 EXPENSE_STATUS = "billing_expense_wrong_status"
 KIND_UNKNOWN = "billing_document_kind_unknown"
+COUNTERPARTY_NAME_INVALID = "billing_counterparty_name_invalid"
+COUNTERPARTY_COUNTRY_UNKNOWN = "billing_counterparty_country_unknown"
+COUNTERPARTY_VAT_INVALID = "billing_counterparty_vat_invalid"
+COUNTERPARTY_EMAIL_INVALID = "billing_counterparty_email_invalid"
 
 catalog = ErrorCatalog(
     {
@@ -35,5 +39,9 @@ catalog = ErrorCatalog(
         EXPENSE_INVALID: _("An expense needs a description and an amount greater than zero."),
         EXPENSE_STATUS: _("This expense is %(status_label)s: it cannot be %(action)s."),
         KIND_UNKNOWN: _("Unknown kind of document."),
+        COUNTERPARTY_NAME_INVALID: _("A name of at most 200 characters is required."),
+        COUNTERPARTY_COUNTRY_UNKNOWN: _("Unknown country: use an ISO 3166 two-letter code such as BE or FR."),
+        COUNTERPARTY_VAT_INVALID: _("This VAT or company number is not valid for that country."),
+        COUNTERPARTY_EMAIL_INVALID: _("This e-mail address is not valid."),
     }
 )

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +22,9 @@ from tenants.ledger.models import AccountKind, EntryKind
 from tenants.ledger.money import percent_of, round_amount
 from tenants.ledger.services import Posting, account, entry_post
 from tenants.members.models import Member
+from config.errors import PlatformError
 from tenants.registry.selectors import levy_policy_for
+from tenants.registry.validators import clean_company_number, country_codes
 
 from . import errors
 from .models import (
@@ -55,14 +59,39 @@ class LineInput:
     currency: str | None = None  # when given, must be the document's currency
 
 
-def client_create(*, name: str, country: str, is_funder: bool = False, vat_number: str = "", email: str = "") -> Client:
-    return Client.objects.create(
-        name=name.strip(), country=country.upper(), is_funder=is_funder, vat_number=vat_number, email=email
-    )
+def _clean_counterparty(*, name: str, country: str, vat_number: str, email: str) -> dict[str, str]:
+    """Name, country, VAT number (checked for its country when given) and e-mail of a client or supplier."""
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise errors.catalog.error(errors.COUNTERPARTY_NAME_INVALID, field="name")
+    code = (country or "").strip().upper()
+    if code not in country_codes():
+        raise errors.catalog.error(errors.COUNTERPARTY_COUNTRY_UNKNOWN, field="country")
+    vat_number = (vat_number or "").strip()
+    if vat_number:
+        try:
+            vat_number = clean_company_number(code, vat_number)
+        except PlatformError:
+            raise errors.catalog.error(errors.COUNTERPARTY_VAT_INVALID, field="vat_number") from None
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise errors.catalog.error(errors.COUNTERPARTY_EMAIL_INVALID, field="email") from None
+    return {"name": name, "country": code, "vat_number": vat_number, "email": email}
 
 
-def supplier_create(*, name: str, country: str, vat_number: str = "", email: str = "") -> Supplier:
-    return Supplier.objects.create(name=name.strip(), country=country.upper(), vat_number=vat_number, email=email)
+def client_create(
+    *, name: str, country: str, is_funder: bool = False, vat_number: str = "", email: str = "", address: str = ""
+) -> Client:
+    fields = _clean_counterparty(name=name, country=country, vat_number=vat_number, email=email)
+    return Client.objects.create(is_funder=is_funder, address=(address or "").strip(), **fields)
+
+
+def supplier_create(*, name: str, country: str, vat_number: str = "", email: str = "", address: str = "") -> Supplier:
+    fields = _clean_counterparty(name=name, country=country, vat_number=vat_number, email=email)
+    return Supplier.objects.create(address=(address or "").strip(), **fields)
 
 
 def _entity_country() -> str:

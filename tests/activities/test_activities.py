@@ -51,3 +51,20 @@ def test_bad_stage_changes_are_refused(in_books_eur, to, code):
     assert refused.value.code == code
     activity.refresh_from_db()
     assert activity.stage == "start"
+
+
+def test_unknown_currency_or_role_is_refused(in_books_eur):
+    from tenants.activities.models import Activity
+    from tenants.activities.services import activity_add_member, activity_create
+
+    holder = factories.member()
+    before = Activity.objects.count()
+    with pytest.raises(PlatformError) as refused:
+        activity_create(name="Tour", currency="EURO", holder=holder, on=datetime.date(2026, 4, 1))
+    assert refused.value.code == errors.CURRENCY_UNKNOWN
+    assert Activity.objects.count() == before
+    activity = factories.activity(holder=holder)
+    with pytest.raises(PlatformError) as refused:
+        activity_add_member(activity=activity, member=factories.member(), role="owner", on=datetime.date(2026, 4, 1))
+    assert refused.value.code == errors.ROLE_UNKNOWN
+    assert activity.memberships.count() == 1

@@ -200,3 +200,26 @@ def test_huf_is_invoiced_in_whole_forints(in_books_huf):
         Decimal("650.00"),
     )
     assert activity_balance(activity.pk, "HUF") == Decimal("9357.00")
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"name": " "}, errors.COUNTERPARTY_NAME_INVALID),
+        ({"name": "x" * 201}, errors.COUNTERPARTY_NAME_INVALID),
+        ({"country": "XX"}, errors.COUNTERPARTY_COUNTRY_UNKNOWN),
+        ({"vat_number": "BE0403170702"}, errors.COUNTERPARTY_VAT_INVALID),
+        ({"email": "no-at-sign"}, errors.COUNTERPARTY_EMAIL_INVALID),
+    ],
+)
+def test_bad_clients_are_refused(in_books_eur, change, code):
+    from tenants.billing.models import Client
+    from tenants.billing.services import client_create
+
+    before = Client.objects.count()
+    with pytest.raises(PlatformError) as refused:
+        client_create(**{"name": "Théâtre", "country": "be", "vat_number": "", "email": "", **change})
+    assert refused.value.code == code
+    assert Client.objects.count() == before
+    client = client_create(name=" Théâtre ", country="be", vat_number="BE 0403.170.701", email="a@b.be")
+    assert (client.name, client.country, client.vat_number) == ("Théâtre", "BE", "0403170701")
