@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.files.uploadedfile import UploadedFile
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Sum
@@ -16,13 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from config.db import connection
+from config.errors import PlatformError
 from tenants.activities.coverage import activity_require_cover
 from tenants.activities.models import Activity
 from tenants.ledger.models import AccountKind, EntryKind
 from tenants.ledger.money import percent_of, round_amount
 from tenants.ledger.services import Posting, account, entry_post
 from tenants.members.models import Member
-from config.errors import PlatformError
 from tenants.registry.selectors import levy_policy_for
 from tenants.registry.validators import clean_company_number, country_codes
 

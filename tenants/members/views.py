@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.errors import PlatformError
 from tenants.exports import export_response, refuse
+from tenants.payroll.smoothing import smoothing_reserve_balance, smoothing_simulate
 
 from . import services
 from .forms import MemberCreateForm, MemberFilterForm
@@ -47,8 +48,23 @@ def member_detail(request: HttpRequest, member_id: uuid.UUID) -> HttpResponse:
         "memberships": member.memberships.select_related("activity").order_by("activity__name"),
         "contracts": member.contracts.select_related("activity"),
         "expenses": member.expenses.select_related("activity"),
+        **_smoothing_context(member, getattr(request, "entity", None)),
     }
     return render(request, "members/member_detail.html", context)
+
+
+def _smoothing_context(member: Member, entity: object) -> dict[str, object]:
+    """Income smoothing (C9): what the member's income can sustain, and their agreements' reserves."""
+    today = timezone.localdate()
+    currency = str(getattr(entity, "currency", "")) or None
+    agreements = [
+        (agreement, smoothing_reserve_balance(agreement, as_of=today))
+        for agreement in member.smoothing_agreements.order_by("-starts_on")
+    ]
+    return {
+        "simulation": smoothing_simulate(member, as_of=today, currency=currency),
+        "agreements": agreements,
+    }
 
 
 @login_required
