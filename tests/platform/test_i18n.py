@@ -16,6 +16,7 @@ LOCALE = Path(settings.LOCALE_PATHS[0])
 def test_catalog_is_complete(language):
     with (LOCALE / language / "LC_MESSAGES" / "django.po").open("rb") as handle:
         catalog = read_po(handle)
+
     def untranslated(string: str | tuple[str, ...]) -> bool:
         return not all(string) if isinstance(string, tuple) else not string
 
