@@ -17,15 +17,12 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django import forms
 from django.http import HttpResponse
 from django.utils import timezone
 from django_stubs_ext import StrOrPromise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-from config.errors import PlatformError
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -103,14 +100,3 @@ def export_response(
     if fmt == "xlsx":
         return _xlsx_response(name, title, headers, rows)
     raise ValueError(f"unknown export format {fmt!r}")
-
-
-# --- Service refusals on forms --------------------------------------------------------------------
-
-
-def refuse(form: forms.Form, error: PlatformError, *, aliases: dict[str, str] | None = None) -> int:
-    """Show a service's refusal on the form (on the field it names when the form has it, else above
-    the form) and return the HTTP status of the page: 409 for a conflict, 400 otherwise."""
-    field = (aliases or {}).get(error.field or "", error.field)
-    form.add_error(field if field in form.fields else None, str(error.message))
-    return 409 if error.status == 409 else 400

@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.errors import PlatformError
-from tenants.exports import refuse
 from tenants.ledger.money import round_amount
 from tenants.ledger.selectors import activity_balances, activity_levy_paid
 from tenants.registry.models import LevyPolicy
 from tenants.registry.selectors import levy_policy_for
+from tenants.web import refuse
 
 from . import services
 from .forms import ActivityCreateForm, ActivityFilterForm, AddMemberForm, StageChangeForm

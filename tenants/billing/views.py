@@ -21,7 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.errors import PlatformError
 from tenants.activities.models import Activity
 from tenants.declarations.models import Declaration
-from tenants.exports import export_response, refuse
+from tenants.exports import export_response
+from tenants.web import refuse
 
 from . import services
 from .forms import (

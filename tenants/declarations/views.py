@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from config.errors import PlatformError
 from tenants.billing.forms import line_formset
 from tenants.billing.views import activity_from_query
-from tenants.exports import refuse
+from tenants.web import refuse
 
 from . import services
 from .forms import DeclarationForm, performer_formset

@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from config.errors import PlatformError
-from tenants.exports import export_response, refuse
+from tenants.exports import export_response
 from tenants.payroll.smoothing import smoothing_reserve_balance, smoothing_simulate
+from tenants.web import refuse
 
 from . import services
 from .forms import MemberCreateForm, MemberFilterForm

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from config.errors import PlatformError
-from tenants.exports import export_response, refuse
+from tenants.exports import export_response
+from tenants.web import refuse
 
 from . import services
 from .forms import ContractFilterForm, ContractPayForm
