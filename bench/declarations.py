@@ -43,27 +43,17 @@ import uuid
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(PROJECT_DIR), str(PROJECT_DIR / "platform")]
+
+from bench.common import create_database, rate, statements_per_call, with_database  # noqa: E402
+
 RESULTS = PROJECT_DIR / "bench" / "results"
 DATABASE = "smart_bench_ops"
 SETTINGS = "bench.settings_tenant"
 IMPORT_ENTITY = "bench-import"
 QUICK_INVOICES = 5000
-
-
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-def _create_database(url: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(_with_database(url, "postgres"), autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 # --- data -----------------------------------------------------------------------------------------
@@ -336,34 +326,14 @@ def measure_declarations(invoices: int, seconds: float, rounds: int) -> dict[str
                 client_name="Bench client",
             )
 
-        def rate(action: Any) -> float:
-            count = 0
-            started = time.perf_counter()
-            deadline = started + seconds
-            while time.perf_counter() < deadline:
-                for _ in range(5):
-                    action()
-                count += 5
-            return count / (time.perf_counter() - started)
-
         for _ in range(20):  # warm-up: connection, caches, the plan of every statement
             insert()
             declare()
-        statements = 0
-
-        def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-            nonlocal statements
-            statements += 1
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(count):
-            for _ in range(10):
-                declare()
-        per_declaration = statements / 10
+        per_declaration = statements_per_call(declare, 10)
         runs: dict[str, list[float]] = {"baseline": [], "declarations": []}
         for _ in range(rounds):
-            runs["baseline"].append(rate(insert))
-            runs["declarations"].append(rate(declare))
+            runs["baseline"].append(rate(insert, seconds, batch=5))
+            runs["declarations"].append(rate(declare, seconds, batch=5))
         plain.objects.all().delete()  # keep the baseline table small between runs
     return {
         "invoices_held": held,
@@ -375,7 +345,6 @@ def measure_declarations(invoices: int, seconds: float, rounds: int) -> dict[str
 
 
 def _inner(args: argparse.Namespace) -> dict[str, Any]:
-    sys.path[:0] = [str(PROJECT_DIR), str(PROJECT_DIR / "platform")]
     import django
 
     django.setup()
@@ -394,7 +363,7 @@ def _run(step: str, args: argparse.Namespace, base_url: str) -> dict[str, Any]:
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": SETTINGS,
-            "DATABASE_URL": _with_database(base_url, DATABASE),
+            "DATABASE_URL": with_database(base_url, DATABASE),
             "PYTHONPATH": os.pathsep.join([str(PROJECT_DIR), str(PROJECT_DIR / "platform")]),
             "PLATFORM_BASE_DOMAIN": "localhost",
             "ROUTING_CACHE_ENABLED": "false",
@@ -430,7 +399,7 @@ def main() -> int:
     base_url = os.environ.get("DATABASE_URL")
     if not base_url:
         raise SystemExit("DATABASE_URL is not set: run through `make bench`, which provides one.")
-    _create_database(base_url, DATABASE)
+    create_database(base_url, DATABASE)
     print(f"bench/declarations: {args.invoices} invoices, database {DATABASE}", flush=True)
     prepared = _run("setup", args, base_url)
     imported = _run("import", args, base_url)

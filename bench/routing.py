@@ -19,12 +19,14 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(PROJECT_DIR), str(PROJECT_DIR / "platform")]
+
+from bench.common import create_database, rate, statements_per_call, with_database  # noqa: E402
+
 RESULTS = PROJECT_DIR / "bench" / "results"
 VARIANTS = {
     "plain": ("bench.settings_plain", "smart_bench_plain", "localhost"),
@@ -32,20 +34,6 @@ VARIANTS = {
     "stock": ("bench.settings_stock", "smart_bench", "bench.localhost"),
 }
 ROWS = 100
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def _create_database(url: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(_with_database(url, "postgres"), autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 # --- inside one variant's process -----------------------------------------------------------------
@@ -93,7 +81,6 @@ def _measure(variant: str, seconds: float) -> dict[str, float]:
 
     django.setup()
     from django.core.handlers.wsgi import WSGIHandler
-    from django.db import connection
 
     host = VARIANTS[variant][2]
     handler = WSGIHandler()
@@ -127,26 +114,8 @@ def _measure(variant: str, seconds: float) -> dict[str, float]:
         routing_cache.wait_until_listening(10)
     for _ in range(200):  # warm-up: connection, caches, routing
         call()
-    statements = 0
-
-    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        nonlocal statements
-        statements += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        for _ in range(50):
-            call()
-    per_request = statements / 50
-    done = 0
-    started = time.perf_counter()
-    deadline = started + seconds
-    while time.perf_counter() < deadline:
-        for _ in range(20):
-            call()
-        done += 20
-    elapsed = time.perf_counter() - started
-    return {"rps": done / elapsed, "statements_per_request": per_request}
+    per_request = statements_per_call(call, 50)
+    return {"rps": rate(call, seconds, batch=20), "statements_per_request": per_request}
 
 
 # --- driver ---------------------------------------------------------------------------------------
@@ -158,7 +127,7 @@ def _run_variant(variant: str, mode: str, seconds: float, base_url: str) -> dict
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": settings_module,
-            "DATABASE_URL": _with_database(base_url, db_name),
+            "DATABASE_URL": with_database(base_url, db_name),
             "PYTHONPATH": os.pathsep.join([str(PROJECT_DIR), str(PROJECT_DIR / "platform")]),
             "PLATFORM_BASE_DOMAIN": "localhost",
         }
@@ -185,7 +154,6 @@ def main() -> int:
     args = parser.parse_args()
 
     if args.inner:
-        sys.path[:0] = [str(PROJECT_DIR), str(PROJECT_DIR / "platform")]
         if args.mode == "setup":
             _setup(args.inner)
             print(json.dumps({}))
@@ -197,7 +165,7 @@ def main() -> int:
     if not base_url:
         raise SystemExit("DATABASE_URL is not set: run through `make bench`, which provides one.")
     for name in {db for _s, db, _h in VARIANTS.values()}:
-        _create_database(base_url, name)
+        create_database(base_url, name)
     for variant in ("plain", "tenant"):  # stock shares the tenant database
         _run_variant(variant, "setup", 0, base_url)
     rounds: dict[str, list[dict[str, float]]] = {v: [] for v in VARIANTS}

@@ -89,6 +89,7 @@ from tenants.billing.models import (
 )
 from tenants.billing.vat import allowed_vat_rates
 from tenants.ledger import errors as ledger_errors
+from tenants.ledger import memos
 from tenants.ledger.models import Account, AccountKind, EntryKind, JournalEntry, JournalLine, OutboxEvent
 from tenants.ledger.money import percent_of, round_amount
 from tenants.ledger.services import ACTIVITY_DEBIT_KINDS
@@ -1095,16 +1096,16 @@ def _issue_entry(
     funding = row.kind in FUNDING_KINDS
     receivable = fixed[AccountKind.FUNDER_RECEIVABLE if funding else AccountKind.CLIENT_RECEIVABLE]
     own, c = activity_accounts[activity.pk], row.currency
-    levy_memo = f"single percentage {row.levy_rate}%"
+    levy_memo = memos.LEVY
     return BulkEntry(
         kind=EntryKind.FUNDING_GRANTED if funding else EntryKind.INVOICE_ISSUED,
         on=row.issue_date,
         description=f"{row.number} {row.client}",
         source=f"billing.invoice:{row.public_id}",
         postings=[
-            BulkPosting(receivable, row.gross, c, activity, "amount due"),
-            BulkPosting(fixed[AccountKind.VAT_PAYABLE], -row.vat, c, activity, "VAT"),
-            BulkPosting(own, -row.net, c, activity, "income excl. VAT"),
+            BulkPosting(receivable, row.gross, c, activity, memos.AMOUNT_DUE),
+            BulkPosting(fixed[AccountKind.VAT_PAYABLE], -row.vat, c, activity, memos.VAT),
+            BulkPosting(own, -row.net, c, activity, memos.INCOME),
             BulkPosting(own, row.levy, c, activity, levy_memo),
             BulkPosting(fixed[AccountKind.LEVY_INCOME], -row.levy, c, activity, levy_memo),
         ],
@@ -1118,7 +1119,7 @@ def _payment_entry(row: _InvoiceRow, payment: uuid.UUID, activity: Activity, fix
     return BulkEntry(
         kind=EntryKind.FUNDER_PAYMENT if funding else EntryKind.CLIENT_PAYMENT,
         on=row.paid_on,
-        description=f"payment {row.number} import",
+        description=f"{row.number}",
         source=f"billing.payment:{payment}",
         postings=[
             BulkPosting(fixed[AccountKind.BANK], row.paid, row.currency, activity),

@@ -19,6 +19,7 @@ from config.db import connection
 from config.errors import PlatformError
 from tenants.activities.coverage import activity_require_cover
 from tenants.activities.models import Activity
+from tenants.ledger import memos
 from tenants.ledger.models import AccountKind, EntryKind
 from tenants.ledger.money import percent_of, round_amount
 from tenants.ledger.services import Posting, account, entry_post
@@ -209,11 +210,11 @@ def document_issue(*, invoice: Invoice, on: datetime.date, by: str = "", due_in_
             source=f"billing.invoice:{doc.public_id}",
             posted_by=by,
             postings=[
-                Posting(account(_receivable(doc)), net + vat, c, a.pk, "amount due"),
-                Posting(account(AccountKind.VAT_PAYABLE), -vat, c, a.pk, "VAT"),
-                Posting(a.account, -net, c, a.pk, "income excl. VAT"),
-                Posting(a.account, levy, c, a.pk, f"single percentage {policy.rate}%"),
-                Posting(account(AccountKind.LEVY_INCOME), -levy, c, a.pk, f"single percentage {policy.rate}%"),
+                Posting(account(_receivable(doc)), net + vat, c, a.pk, memos.AMOUNT_DUE),
+                Posting(account(AccountKind.VAT_PAYABLE), -vat, c, a.pk, memos.VAT),
+                Posting(a.account, -net, c, a.pk, memos.INCOME),
+                Posting(a.account, levy, c, a.pk, memos.LEVY),
+                Posting(account(AccountKind.LEVY_INCOME), -levy, c, a.pk, memos.LEVY),
             ],
         )
     return doc
@@ -277,15 +278,15 @@ def credit_note_issue(*, invoice: Invoice, lines: Sequence[LineInput], on: datet
         entry_post(
             kind=EntryKind.CREDIT_NOTE_ISSUED,
             on=on,
-            description=f"{note.number} corrects {original.number}",
+            description=f"{note.number} → {original.number}",
             source=f"billing.invoice:{note.public_id}",
             posted_by=by,
             postings=[
-                Posting(account(AccountKind.CLIENT_RECEIVABLE), -(net + vat), c, a.pk, "credited"),
-                Posting(account(AccountKind.VAT_PAYABLE), vat, c, a.pk, "VAT credited"),
-                Posting(a.account, net, c, a.pk, "income credited"),
-                Posting(a.account, -levy, c, a.pk, "single percentage given back"),
-                Posting(account(AccountKind.LEVY_INCOME), levy, c, a.pk, "single percentage given back"),
+                Posting(account(AccountKind.CLIENT_RECEIVABLE), -(net + vat), c, a.pk, memos.CREDITED),
+                Posting(account(AccountKind.VAT_PAYABLE), vat, c, a.pk, memos.VAT_CREDITED),
+                Posting(a.account, net, c, a.pk, memos.INCOME_CREDITED),
+                Posting(a.account, -levy, c, a.pk, memos.LEVY_GIVEN_BACK),
+                Posting(account(AccountKind.LEVY_INCOME), levy, c, a.pk, memos.LEVY_GIVEN_BACK),
             ],
         )
         _refresh_payment_status(original)
@@ -315,7 +316,7 @@ def payment_record(
         entry_post(
             kind=EntryKind.FUNDER_PAYMENT if doc.kind in FUNDING_KINDS else EntryKind.CLIENT_PAYMENT,
             on=on,
-            description=f"payment {doc.number} {reference}".strip(),
+            description=f"{doc.number} {reference}".strip(),
             source=f"billing.payment:{payment.public_id}",
             posted_by=by,
             postings=[
@@ -376,11 +377,13 @@ def expense_approve(*, expense: Expense, on: datetime.date, by: str = "") -> Exp
         entry_post(
             kind=EntryKind.EXPENSE_APPROVED,
             on=on,
-            description=f"expense {locked.description}",
+            description=locked.description,
             source=f"billing.expense:{locked.public_id}",
             posted_by=by,
             postings=[
-                Posting(locked.activity.account, locked.amount, locked.currency, locked.activity_id, "expense refund"),
+                Posting(
+                    locked.activity.account, locked.amount, locked.currency, locked.activity_id, memos.EXPENSE_REFUND
+                ),
                 Posting(account(AccountKind.MEMBER_PAYABLE), -locked.amount, locked.currency, locked.activity_id),
             ],
         )
@@ -395,7 +398,7 @@ def expense_refund(*, expense: Expense, on: datetime.date, by: str = "") -> Expe
         entry_post(
             kind=EntryKind.EXPENSE_REFUNDED,
             on=on,
-            description=f"refund {locked.description}",
+            description=locked.description,
             source=f"billing.expense:{locked.public_id}",
             posted_by=by,
             postings=[

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from .memos import memo_display
 from .models import DEBIT_NORMAL, Account, AccountKind, JournalLine
 
 
@@ -73,7 +74,7 @@ def activity_statement(activity_id: int) -> list[StatementLine]:
                 date=line.entry.date,
                 kind=line.entry.get_kind_display(),
                 description=line.entry.description,
-                memo=line.memo,
+                memo=memo_display(line.memo),
                 amount=-line.amount,
                 currency=line.currency,
                 balance=running[line.currency],

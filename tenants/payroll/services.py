@@ -10,6 +10,7 @@ from django.db import transaction
 from config.db import connection
 from tenants.activities.coverage import activity_require_cover
 from tenants.activities.models import Activity
+from tenants.ledger import memos
 from tenants.ledger.models import AccountKind, EntryKind
 from tenants.ledger.money import round_amount
 from tenants.ledger.services import Posting, account, entry_post
@@ -41,6 +42,11 @@ def payroll_provision() -> None:
         effective_from=datetime.date(2000, 1, 1),
         defaults={"coefficient": DEFAULT_COEFFICIENTS.get(country, Decimal("1.3000")), "note": "initial default"},
     )
+
+
+def _payable_account(kind: str) -> AccountKind:
+    """Where a contract's cost waits until it is paid: author's rights apart from wages and fees."""
+    return AccountKind.AUTHORS_RIGHTS_PAYABLE if kind == ContractKind.AUTHORS_RIGHTS else AccountKind.WAGES_PAYABLE
 
 
 def employer_cost_rate_on(on: datetime.date) -> EmployerCostRate:
@@ -98,17 +104,15 @@ def contract_sign(
             employer_cost=cost,
             guarantee_reference=guarantee,
         )
-        payable = (
-            AccountKind.AUTHORS_RIGHTS_PAYABLE if kind == ContractKind.AUTHORS_RIGHTS else AccountKind.WAGES_PAYABLE
-        )
+        payable = _payable_account(kind)
         entry_post(
             kind=EntryKind.CONTRACT_SIGNED,
             on=starts_on,
-            description=f"{contract.get_kind_display()} {member.display_name} {starts_on:%Y-%m-%d}",
+            description=f"{member.display_name} {starts_on:%Y-%m-%d}",
             source=f"payroll.contract:{contract.public_id}",
             posted_by=by,
             postings=[
-                Posting(activity.account, cost, currency, activity.pk, str(contract.get_kind_display())),
+                Posting(activity.account, cost, currency, activity.pk, memos.CONTRACT[kind]),
                 Posting(account(payable), -cost, currency, activity.pk),
             ],
         )
@@ -121,15 +125,11 @@ def contract_pay(*, contract: Contract, on: datetime.date, by: str = "") -> Cont
         locked = Contract.objects.select_for_update().get(pk=contract.pk)
         if locked.status == ContractStatus.PAID:
             raise errors.catalog.error(errors.ALREADY_PAID, status=409)
-        payable = (
-            AccountKind.AUTHORS_RIGHTS_PAYABLE
-            if locked.kind == ContractKind.AUTHORS_RIGHTS
-            else AccountKind.WAGES_PAYABLE
-        )
+        payable = _payable_account(locked.kind)
         entry_post(
             kind=EntryKind.WAGE_PAID,
             on=on,
-            description=f"payment {locked.get_kind_display()} {locked.starts_on:%Y-%m-%d}",
+            description=f"{locked.member.display_name} {locked.starts_on:%Y-%m-%d}",
             source=f"payroll.contract:{locked.public_id}",
             posted_by=by,
             postings=[

@@ -34,6 +34,7 @@ from config.db import connection
 from tenants.activities.coverage import activity_require_cover
 from tenants.activities.models import Activity, ActivityRole
 from tenants.billing.models import FUNDING_KINDS, Invoice, InvoiceKind, InvoiceStatus
+from tenants.ledger import memos
 from tenants.ledger.models import AccountKind, EntryKind, JournalLine
 from tenants.ledger.money import round_amount
 from tenants.ledger.services import Posting, account, entry_post
@@ -155,11 +156,11 @@ def smoothing_fund(
         entry = entry_post(
             kind=EntryKind.SMOOTHING_FUNDED,
             on=on,
-            description=f"smoothing reserve {member_name} from {source.name}",
+            description=f"{member_name} ← {source.name}",
             source=locked.ledger_source,
             posted_by=by,
             postings=[
-                Posting(source.account, amount, currency, source.pk, "wages, open-ended contract"),
+                Posting(source.account, amount, currency, source.pk, memos.SMOOTHING_FUNDED),
                 Posting(account(AccountKind.SMOOTHING_RESERVE), -amount, currency, source.pk, member_name),
             ],
         )
@@ -209,7 +210,7 @@ def smoothing_pay_salary(
         entry = entry_post(
             kind=EntryKind.SMOOTHING_SALARY,
             on=on,
-            description=f"salary {month:%Y-%m} {locked.member.display_name} (open-ended contract)",
+            description=f"{locked.member.display_name} {month:%Y-%m}",
             source=locked.ledger_source,
             posted_by=by,
             postings=[

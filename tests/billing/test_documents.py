@@ -223,3 +223,24 @@ def test_bad_clients_are_refused(in_books_eur, change, code):
     assert Client.objects.count() == before
     client = client_create(name=" Théâtre ", country="be", vat_number="BE 0403.170.701", email="a@b.be")
     assert (client.name, client.country, client.vat_number) == ("Théâtre", "BE", "0403170701")
+
+
+def test_statement_memos_are_stored_as_keys_and_shown_in_the_readers_language(in_books_eur):
+    from django.utils import translation
+
+    from tenants.ledger.models import JournalLine
+    from tenants.ledger.selectors import activity_statement
+
+    activity = factories.activity()
+    _issued(activity, line("100.00"))
+    assert set(JournalLine.objects.filter(account=activity.account).values_list("memo", flat=True)) == {
+        "income excl. VAT",
+        "single percentage",
+    }
+    with translation.override("fr"):
+        assert [row.memo for row in activity_statement(activity.pk)] == ["recette hors TVA", "pourcentage unique"]
+    with translation.override("de"):
+        assert [row.memo for row in activity_statement(activity.pk)] == [
+            "Einnahme ohne USt.",
+            "einheitlicher Prozentsatz",
+        ]
