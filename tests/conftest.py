@@ -141,6 +141,10 @@ def _seed(name: str) -> EntityPersona:
         user.save()
         JobCheck.objects.create(requested_by=f"{canary}J")
         _seed_operations(created.entity, canary)
+        from tests.seeds import service_seeders
+
+        for seed_service in service_seeders():
+            seed_service(entity=created.entity, canary=canary)
     return EntityPersona(
         entity=created.entity,
         host=created.domain,

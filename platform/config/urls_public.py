@@ -15,5 +15,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", group_admin_site.urls),
+    path("services/", include("shared_services.urls_group")),
     path("api/v1/entities/", EntityListApi.as_view(), name="api-entity-list"),
 ]

@@ -8,6 +8,7 @@ from config.admin_sites import entity_admin_site
 urlpatterns = [
     path("", include("tenants.workspace.urls")),
     path("", include("tenants.web_urls")),
+    path("services/", include("shared_services.urls_entity")),
     path("api/v1/", include("tenants.api_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

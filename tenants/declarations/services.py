@@ -10,12 +10,14 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from config.db import connection
 from tenants.activities.models import Activity
 from tenants.billing.models import Client
 from tenants.billing.services import LineInput, document_create, document_issue
 from tenants.members.models import Member
 from tenants.payroll.services import contract_sign
 
+from .checks import DeclarationFacts, PerformerFacts, declaration_checks_run
 from .models import Declaration
 
 
@@ -43,6 +45,27 @@ def declare_performance(
     leaves no document, contract or posting behind."""
     on = on or performed_to
     with transaction.atomic():
+        declaration_checks_run(
+            DeclarationFacts(
+                entity_id=int(getattr(connection.tenant, "pk", 0) or 0),
+                activity_id=activity.public_id,
+                activity_name=activity.name,
+                currency=activity.currency,
+                country=country.upper(),
+                performed_from=performed_from,
+                performed_to=performed_to,
+                performers=tuple(
+                    PerformerFacts(
+                        member_id=p.member.public_id,
+                        person_id=p.member.person_id,
+                        display_name=p.member.display_name,
+                        kind=p.kind,
+                        gross=p.gross,
+                    )
+                    for p in performers
+                ),
+            )
+        )
         invoice = document_create(
             kind=document_kind, activity=activity, client=client, currency=activity.currency, lines=lines
         )

@@ -30,6 +30,11 @@ class AccountKind(models.TextChoices):
     # Wages already charged to activities, pooled per open-ended contract and paid out monthly
     # (payroll smoothing, C9). Owed to members: credit-normal like the other payables.
     SMOOTHING_RESERVE = "smoothing_reserve", _("Smoothing reserve (open-ended contracts)")
+    # Owed to the group's mutualised services (shared_services): wage advances of the guarantee fund,
+    # advances on granted subsidies and equipment loans of the financing service.
+    GUARANTEE_ADVANCE_PAYABLE = "guarantee_advance_payable", _("Advances from the guarantee fund")
+    SUBSIDY_ADVANCE_PAYABLE = "subsidy_advance_payable", _("Advances on granted subsidies")
+    EQUIPMENT_LOAN_PAYABLE = "equipment_loan_payable", _("Equipment loans")
     ACTIVITY = "activity", _("Activity budget")
 
 
@@ -76,6 +81,14 @@ class EntryKind(models.TextChoices):
     EXPENSE_REFUNDED = "expense_refunded", _("Expense refunded")
     SMOOTHING_FUNDED = "smoothing_funded", _("Smoothing reserve funded")
     SMOOTHING_SALARY = "smoothing_salary", _("Monthly salary paid from the smoothing reserve")
+    FUND_CONTRIBUTION = "fund_contribution", _("Contribution to the guarantee fund")
+    GUARANTEE_ADVANCE = "guarantee_advance", _("Wage advance from the guarantee fund")
+    GUARANTEE_REPAYMENT = "guarantee_repayment", _("Guarantee fund advance repaid")
+    GUARANTEE_COVER = "guarantee_cover", _("Unpaid invoice covered by the guarantee fund")
+    SUBSIDY_ADVANCE = "subsidy_advance", _("Advance on a granted subsidy")
+    SUBSIDY_ADVANCE_REPAID = "subsidy_advance_repaid", _("Subsidy advance repaid")
+    EQUIPMENT_LOAN = "equipment_loan", _("Equipment loan paid out")
+    EQUIPMENT_LOAN_REPAYMENT = "equipment_loan_repayment", _("Equipment loan instalment")
     REVERSAL = "reversal", _("Reversal")
 
 

@@ -28,6 +28,9 @@ ACTIVITY_DEBIT_KINDS = frozenset(
         EntryKind.INVOICE_ISSUED,  # the levy on the invoice
         EntryKind.FUNDING_GRANTED,  # the levy on the funding agreement
         EntryKind.CREDIT_NOTE_ISSUED,  # income given back to the client
+        # An equipment loan is paid back from the activity's budget (financing, C8): the activity
+        # returns borrowed money, it does not pay anyone; nothing else may use this kind.
+        EntryKind.EQUIPMENT_LOAN_REPAYMENT,
         EntryKind.REVERSAL,
     }
 )
@@ -42,6 +45,9 @@ _FIXED_ACCOUNTS = [
     (AccountKind.SMOOTHING_RESERVE, "2260", "Smoothing reserve (open-ended contracts)"),
     (AccountKind.MEMBER_PAYABLE, "2300", "Expense refunds payable"),
     (AccountKind.GUARANTEE_FUND_CONTRIBUTION, "2400", "Guarantee fund contribution"),
+    (AccountKind.GUARANTEE_ADVANCE_PAYABLE, "2410", "Advances from the guarantee fund"),
+    (AccountKind.SUBSIDY_ADVANCE_PAYABLE, "2420", "Advances on granted subsidies"),
+    (AccountKind.EQUIPMENT_LOAN_PAYABLE, "2430", "Equipment loans"),
     (AccountKind.LEVY_INCOME, "7000", "Levy income (single percentage)"),
 ]
 

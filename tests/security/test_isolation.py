@@ -91,6 +91,24 @@ def _object_params() -> dict[str, type]:
 OBJECT_PARAMS = _object_params()
 
 
+def _service_probes() -> dict[str, object]:
+    """Parameters of the mutualised services' pages (``tests/security/probes_*.py``, one per service):
+    ``PROBES = {"case_id": fn(group) -> [every value to try, of every entity]}``."""
+    import importlib
+    import pkgutil
+
+    import tests.security as package
+
+    probes: dict[str, object] = {}
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name.startswith("probes_"):
+            probes.update(importlib.import_module(f"tests.security.{module.name}").PROBES)
+    return probes
+
+
+SERVICE_PROBES = _service_probes()
+
+
 def _public_ids_in_every_entity(model, group) -> list[str]:
     ids: set[str] = set()
     for persona in group.all:
@@ -131,6 +149,8 @@ def entity_urls(group) -> list[str]:
                 values[param] = _ids_in_every_entity(get_user_model(), group)
             elif param in OBJECT_PARAMS:  # public UUIDs of that model, in every entity
                 values[param] = _public_ids_in_every_entity(OBJECT_PARAMS[param], group)
+            elif param in SERVICE_PROBES:  # the mutualised services' records of every entity
+                values[param] = sorted(SERVICE_PROBES[param](group))  # type: ignore[operator]
             elif template.startswith("admin/") and param == "url":  # the admin's catch-all 404
                 values[param] = ["no-such-page/"]
             else:

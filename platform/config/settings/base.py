@@ -55,6 +55,11 @@ SHARED_APPS = [
     "djmoney",
     "django_celery_beat",
     "shared_services",
+    "shared_services.guarantee",
+    "shared_services.insurance",
+    "shared_services.legal_aid",
+    "shared_services.financing",
+    "shared_services.referrals",
     "federation_api",
 ]
 # Every entity schema: its own staff users and sessions (a login on one entity means nothing on
@@ -313,6 +318,10 @@ ENTITY_PROVISIONERS = [
 
 # Asked when an activity's balance does not cover an outflow (the salary guarantee fund plugs in here).
 OUTFLOW_GUARANTEE = "tenants.activities.coverage.no_guarantee"
+
+# Run before a performance is declared, inside its transaction (tenants/declarations/checks.py):
+# each may refuse with a PlatformError. The mutualised services plug in here.
+DECLARATION_CHECKS: list[str] = []
 
 # Where seed_demo keeps the demo logins it generated (git-ignored).
 DEMO_CREDENTIALS_FILE = env_str("DEMO_CREDENTIALS_FILE", str(embedded.VAR_DIR / "demo-credentials.json"))
