@@ -70,10 +70,15 @@ class PlatformTask(TenantTask):
         kw["headers"] = self._schema_headers(kw.get("headers"))
         return super().apply(args, kwargs, *arg, **kw)
 
+    # True for tasks whose decisions are kept in the database and swept up again when their message
+    # is lost: a broker that is down at commit time is logged, never turned into an error for a
+    # caller whose transaction has already committed.
+    robust_send: bool = False
+
     def send_on_commit(self, *args: Any, **kwargs: Any) -> None:
         """Send once the current transaction commits, in the schema current *now*."""
         headers = self._schema_headers(None)
-        transaction.on_commit(lambda: self.apply_async(args, kwargs, headers=headers))
+        transaction.on_commit(lambda: self.apply_async(args, kwargs, headers=headers), robust=self.robust_send)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         current = connection.schema_name

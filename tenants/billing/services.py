@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -293,10 +296,38 @@ def credit_note_issue(*, invoice: Invoice, lines: Sequence[LineInput], on: datet
     return note
 
 
+@dataclass(frozen=True)
+class PaymentFacts:
+    """What ``settings.PAYMENT_HOOKS`` receive after a payment is recorded (inside its transaction)."""
+
+    payment_id: uuid.UUID
+    invoice_id: uuid.UUID
+    invoice_kind: str
+    activity_id: uuid.UUID
+    client_id: uuid.UUID
+    currency: str
+    amount: Decimal
+    # The part of the payment that is the activity's (net of VAT and of the levy).
+    activity_share: Decimal
+    received_on: datetime.date
+    covered_by_fund: bool
+
+
 def payment_record(
-    *, invoice: Invoice, amount: Decimal, currency: str, on: datetime.date, reference: str = "", by: str = ""
+    *,
+    invoice: Invoice,
+    amount: Decimal,
+    currency: str,
+    on: datetime.date,
+    reference: str = "",
+    by: str = "",
+    covered_by_fund: bool = False,
 ) -> Payment:
-    """Record money received from the client or funder (partial payments allowed, never more than due)."""
+    """Record money received from the client or funder (partial payments allowed, never more than due).
+
+    ``covered_by_fund``: the salary guarantee fund pays what the client did not (it then recovers the
+    debt from the client itself); the entry says so. Every hook of ``settings.PAYMENT_HOOKS`` then
+    runs in the same transaction (the guarantee fund takes back its advance first)."""
     if not isinstance(amount, Decimal) or amount <= 0:
         raise errors.catalog.error(errors.PAYMENT_INVALID, field="amount")
     with transaction.atomic():
@@ -313,8 +344,12 @@ def payment_record(
         payment = Payment.objects.create(
             invoice=doc, amount=amount, currency=currency, received_on=on, reference=reference
         )
+        if covered_by_fund:
+            payment_kind = EntryKind.GUARANTEE_COVER
+        else:
+            payment_kind = EntryKind.FUNDER_PAYMENT if doc.kind in FUNDING_KINDS else EntryKind.CLIENT_PAYMENT
         entry_post(
-            kind=EntryKind.FUNDER_PAYMENT if doc.kind in FUNDING_KINDS else EntryKind.CLIENT_PAYMENT,
+            kind=payment_kind,
             on=on,
             description=f"{doc.number} {reference}".strip(),
             source=f"billing.payment:{payment.public_id}",
@@ -325,6 +360,21 @@ def payment_record(
             ],
         )
         _refresh_payment_status(doc)
+        share = amount * (doc.total_net - doc.levy_amount) / doc.total_gross if doc.total_gross else Decimal(0)
+        facts = PaymentFacts(
+            payment_id=payment.public_id,
+            invoice_id=doc.public_id,
+            invoice_kind=doc.kind,
+            activity_id=doc.activity.public_id,
+            client_id=doc.client.public_id,
+            currency=currency,
+            amount=amount,
+            activity_share=round_amount(share, currency),
+            received_on=on,
+            covered_by_fund=covered_by_fund,
+        )
+        for hook in settings.PAYMENT_HOOKS:
+            import_string(hook)(facts)
     return payment
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config import embedded
@@ -77,6 +78,7 @@ TENANT_APPS = [
     "tenants.payroll",
     "tenants.ledger",
     "tenants.declarations",
+    "tenants.guarantee",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -201,6 +203,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
+# Installed into django-celery-beat's database schedule when beat starts.
+CELERY_BEAT_SCHEDULE = {
+    "guarantee-sweep": {"task": "guarantee.sweep", "schedule": 60.0},
+    "guarantee-daily": {"task": "guarantee.daily", "schedule": crontab(hour=5, minute=0)},
+}
 # Entities looked up by the worker are cached this long (seconds) per schema.
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 
@@ -322,6 +329,13 @@ OUTFLOW_GUARANTEE = "tenants.activities.coverage.no_guarantee"
 # Run before a performance is declared, inside its transaction (tenants/declarations/checks.py):
 # each may refuse with a PlatformError. The mutualised services plug in here.
 DECLARATION_CHECKS: list[str] = []
+# Run after a client or funder payment is recorded, inside its transaction (tenants/billing/services.py):
+# the guarantee fund takes back its wage advances first.
+PAYMENT_HOOKS: list[str] = ["shared_services.guarantee.services.guarantee_payment_received"]
+
+# Fault injection points (config/faults.py), for the fault tests only: a directory where a file named
+# after a point makes the process pause there. Empty (the default) disables every point.
+FAULT_INJECTION_DIR = env_str("FAULT_INJECTION_DIR", "")
 
 # Where seed_demo keeps the demo logins it generated (git-ignored).
 DEMO_CREDENTIALS_FILE = env_str("DEMO_CREDENTIALS_FILE", str(embedded.VAR_DIR / "demo-credentials.json"))
