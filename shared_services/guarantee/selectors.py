@@ -223,6 +223,13 @@ STATE_LABELS = {
 }
 
 
+STEP_LABELS = {
+    "reminder": _("Reminder"),
+    "formal_notice": _("Formal notice"),
+    "cover": _("Covered by the guarantee fund"),
+}
+
+
 @dataclass(frozen=True)
 class WageState:
     contract_id: uuid.UUID
@@ -260,6 +267,10 @@ class InvoiceState:
     @property
     def state_label(self) -> str:
         return str(STATE_LABELS[self.state])
+
+    @property
+    def step_labels(self) -> list[str]:
+        return [str(STEP_LABELS.get(step, step)) for step in self.steps]
 
 
 def entity_states(*, on: datetime.date) -> tuple[list[WageState], list[InvoiceState]]:

@@ -1,3 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from . import views
+
+urlpatterns = [
+    path("", views.entity_guarantee, name="guarantee_entity"),
+    path("run/", views.entity_run, name="guarantee_entity_run"),
+    path("wages/<uuid:contract_id>/pay/", views.entity_wage_pay, name="guarantee_wage_pay"),
+]

@@ -101,8 +101,14 @@ def _wage(contract: Contract) -> WageFacts:
     )
 
 
+class NotFound(LookupError):
+    """No such record in this entity."""
+
+
 def wage_facts(contract_id: uuid.UUID) -> WageFacts:
-    contract = Contract.objects.select_related("member", "activity").get(public_id=contract_id)
+    contract = Contract.objects.select_related("member", "activity").filter(public_id=contract_id).first()
+    if contract is None:
+        raise NotFound(contract_id)
     return _wage(contract)
 
 
@@ -211,7 +217,10 @@ def _invoice(doc: Invoice) -> InvoiceFacts:
 
 
 def invoice_facts(invoice_id: uuid.UUID) -> InvoiceFacts:
-    return _invoice(Invoice.objects.select_related("activity", "client").get(public_id=invoice_id))
+    invoice = Invoice.objects.select_related("activity", "client").filter(public_id=invoice_id).first()
+    if invoice is None:
+        raise NotFound(invoice_id)
+    return _invoice(invoice)
 
 
 def invoices(*, unpaid_only: bool = False, overdue_on: datetime.date | None = None) -> list[InvoiceFacts]:
