@@ -16,5 +16,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", group_admin_site.urls),
     path("services/", include("shared_services.urls_group")),
+    path("governance/", include("governance.urls")),
     path("api/v1/entities/", EntityListApi.as_view(), name="api-entity-list"),
 ]

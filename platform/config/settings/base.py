@@ -62,6 +62,7 @@ SHARED_APPS = [
     "shared_services.financing",
     "shared_services.referrals",
     "federation_api",
+    "governance",
 ]
 # Every entity schema: its own staff users and sessions (a login on one entity means nothing on
 # another), and the entity's business apps.

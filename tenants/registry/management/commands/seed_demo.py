@@ -71,6 +71,9 @@ class Command(BaseCommand):
         creds = _load()
         creds.setdefault("entities", {})
         self._group_manager(creds)
+        from shared_services.demo import services_demo_setup
+
+        services_demo_setup(manager_username=GROUP_MANAGER)
         for demo in DEMO_ENTITIES:
             entity = self._entity(demo, creds)
             if entity is not None:
