@@ -465,6 +465,20 @@ def guarantee_entity_daily(*, on: datetime.date) -> dict[str, int]:
     return result
 
 
+def guarantee_daily_fan_out(*, on: datetime.date, send: Callable[[Entity, datetime.date], None]) -> int:
+    """The group's daily run: each open entity's own run (sent as a task in its schema), then the
+    fund's exposure snapshot of the day."""
+    from tenants.registry.models import EntityStatus
+
+    entities = Entity.objects.exclude(status=EntityStatus.CLOSED).exclude(schema_name="public").order_by("pk")
+    count = 0
+    for entity in entities:
+        send(entity, on)
+        count += 1
+    exposure_snapshot_take(on=on)
+    return count
+
+
 def movements_pending(*, older_than: datetime.timedelta) -> list[FundMovement]:
     return list(
         FundMovement.objects.filter(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from config.celery import app
-from tenants.registry.models import Entity, EntityStatus
+from tenants.registry.models import Entity
 
 from . import services
 from .models import FundMovement
@@ -40,11 +40,9 @@ def entity_daily(on: str) -> dict[str, int]:
 def daily(on: str | None = None) -> int:
     """Every entity's daily run (due wages, dunning, contributions), then the exposure snapshot."""
     day = datetime.date.fromisoformat(on) if on else timezone.localdate()
-    entities = Entity.objects.exclude(status=EntityStatus.CLOSED).exclude(schema_name="public")
-    count = 0
-    for entity in entities:
-        with tenant_context(entity):
-            entity_daily.apply_async((day.isoformat(),))
-        count += 1
-    services.exposure_snapshot_take(on=day)
-    return count
+    return services.guarantee_daily_fan_out(on=day, send=_send_daily)
+
+
+def _send_daily(entity: Entity, day: datetime.date) -> None:
+    with tenant_context(entity):
+        entity_daily.apply_async((day.isoformat(),))

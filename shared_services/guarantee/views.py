@@ -65,9 +65,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 @fund_team
 @require_POST
 def claim_settle(request: HttpRequest, cover_id: uuid.UUID) -> HttpResponse:
-    cover = get_object_or_404(
-        FundMovement, public_id=cover_id, kind=MovementKind.COVER, status=MovementStatus.EXECUTED
-    )
+    cover = get_object_or_404(FundMovement, public_id=cover_id, kind=MovementKind.COVER, status=MovementStatus.EXECUTED)
     form = ClaimSettleForm(request.POST)
     status = 400
     if form.is_valid():
