@@ -4,6 +4,7 @@ subdomain (their own wages, invoices and exposure only)."""
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -50,7 +51,9 @@ def movement_list(request: HttpRequest) -> HttpResponse:
     return render(request, "guarantee/movement_list.html", {"filter_form": form, "movements": rows})
 
 
-def _settle_forms(claims: list[tuple[FundMovement, object]]) -> list[tuple[FundMovement, object, ClaimSettleForm]]:
+def _settle_forms(
+    claims: list[tuple[FundMovement, Decimal]],
+) -> list[tuple[FundMovement, Decimal, ClaimSettleForm]]:
     today = timezone.localdate()
     return [(cover, left, ClaimSettleForm(initial={"on": today, "amount": left})) for cover, left in claims]
 

@@ -60,7 +60,9 @@ def test_an_entitys_staff_see_their_own_fund_page_only(group):
 
 def test_paying_another_entitys_contract_is_not_found(group):
     with tenant_context(group.beta.entity):
-        contract_id = Contract.objects.values_list("public_id", flat=True).first()
+        contract = Contract.objects.order_by("id").first()
+        assert contract is not None
+        contract_id = contract.public_id
     response = _staff(group.alpha).post(f"/services/guarantee/wages/{contract_id}/pay/", HTTP_HOST=group.alpha.host)
     assert response.status_code == 404
     with tenant_context(group.beta.entity):
