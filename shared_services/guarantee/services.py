@@ -152,7 +152,16 @@ def _entity_side(movement: FundMovement) -> bool:
     assert subject is not None or movement.kind == MovementKind.CONTRIBUTION
     if movement.kind == MovementKind.ADVANCE:
         assert subject is not None
-        return port.wage_pay(contract_id=subject, on=movement.value_date, advance=movement.amount, reference=reference)
+        # The client may have paid since the decision: advance only what the activity still lacks.
+        wage = port.wage_facts(subject)
+        cash = port.activity_cash(wage.activity_id, wage.currency)
+        needed = min(movement.amount, max(wage.cost - max(cash, Decimal(0)), Decimal(0)))
+        if needed <= 0:
+            port.wage_pay(contract_id=subject, on=movement.value_date, advance=Decimal(0), reference=reference)
+            movement.note = "paid from the activity's cash"
+            return False
+        movement.amount = needed
+        return port.wage_pay(contract_id=subject, on=movement.value_date, advance=needed, reference=reference)
     if movement.kind == MovementKind.COVER:
         assert subject is not None
         facts = port.invoice_facts(subject)
@@ -189,12 +198,12 @@ def movement_execute(*, movement_id: uuid.UUID) -> FundMovement:
         fault_point("guarantee.execute.before")
         if not _entity_side(movement):
             movement.status = MovementStatus.CANCELLED
-            movement.save(update_fields=["status"])
+            movement.save(update_fields=["status", "note"])
             return movement
         fault_point("guarantee.execute.entity_posted")
         movement.pool_entry = _post_pool(movement)
         movement.status, movement.executed_at = MovementStatus.EXECUTED, timezone.now()
-        movement.save(update_fields=["pool_entry", "status", "executed_at"])
+        movement.save(update_fields=["pool_entry", "status", "executed_at", "amount"])
     return movement
 
 

@@ -193,3 +193,24 @@ def test_limits_refuse_with_the_figures_and_write_nothing(fund_entities, committ
             assert services.guarantee_wages_run(on=datetime.date(2026, 3, 17))["refused"] >= 1
     finally:
         FundLimit.objects.filter(entity=entity).delete()
+
+
+def test_a_client_paying_between_decision_and_execution_shrinks_the_advance_to_nothing(fund_entities, committed):
+    entity = fund_entities[0]
+    endow("2000.00")
+    perf = declare(entity, to=FRIDAY)
+    with tenant_context(entity):
+        movement = services.guarantee_wage_pay(contract_id=perf.contract_id, on=datetime.date(2026, 3, 17))
+        assert movement is not None and movement.amount == Decimal("675.00")
+        payment_record(
+            invoice=Invoice.objects.get(public_id=perf.invoice_id),
+            amount=Decimal("1210.00"),
+            currency="EUR",
+            on=datetime.date(2026, 3, 17),
+        )
+        done = services.movement_execute(movement_id=movement.public_id)
+        assert done.status == MovementStatus.CANCELLED
+        assert not PoolEntry.objects.filter(idempotency_key=movement.idempotency_key).exists()
+        assert Contract.objects.get(public_id=perf.contract_id).status == "paid"
+        assert port.advance_outstanding(perf.activity_id, "EUR") == Decimal("0.00")
+    _books_balanced(entity)
