@@ -93,12 +93,20 @@ def test_claim_workflow_and_refused_transitions_change_nothing(in_books_eur):
     assert coverage is not None
     with pytest.raises(PlatformError) as outside:
         services.claim_report(
-            entity=in_books_eur, coverage=coverage, occurred_on=datetime.date(2026, 6, 1), description="x",
-            amount=Decimal("10.00"), by="alice",
+            entity=in_books_eur,
+            coverage=coverage,
+            occurred_on=datetime.date(2026, 6, 1),
+            description="x",
+            amount=Decimal("10.00"),
+            by="alice",
         )
     assert outside.value.code == "insurance_claim_not_covered"
     claim = services.claim_report(
-        entity=in_books_eur, coverage=coverage, occurred_on=FROM, description="Stage fell", amount=Decimal("800.00"),
+        entity=in_books_eur,
+        coverage=coverage,
+        occurred_on=FROM,
+        description="Stage fell",
+        amount=Decimal("800.00"),
         by="alice",
     )
     assert claim.reference.startswith("IC-") and claim.status == ClaimStatus.REPORTED
@@ -148,12 +156,12 @@ def test_pages_entity_staff_see_their_own_claims_the_team_all(group):
     page = team.get("/services/insurance/", HTTP_HOST="localhost").content.decode()
     assert f"{alpha.canary}IM" in page and f"{beta.canary}IM" in page
     moved = team.post(
-        f"/services/insurance/claims/{beta_claim.public_id}/", {"to": "under_review", "note": "ok"}, HTTP_HOST="localhost"
+        f"/services/insurance/claims/{beta_claim.public_id}/",
+        {"to": "under_review", "note": "ok"},
+        HTTP_HOST="localhost",
     )
     assert moved.status_code == 302
-    refused = team.post(
-        f"/services/insurance/claims/{beta_claim.public_id}/", {"to": "closed"}, HTTP_HOST="localhost"
-    )
+    refused = team.post(f"/services/insurance/claims/{beta_claim.public_id}/", {"to": "closed"}, HTTP_HOST="localhost")
     assert refused.status_code == 409
     beta_claim.refresh_from_db()
     assert beta_claim.status == "under_review"
