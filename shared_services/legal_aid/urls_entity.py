@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from . import views
+
+urlpatterns = [
+    path("", views.entity_cases, name="legal_entity_cases"),
+    path("new/", views.entity_case_request, name="legal_case_request"),
+]
