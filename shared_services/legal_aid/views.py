@@ -28,7 +28,7 @@ legal_team = team_required(Team.LEGAL)
 def _log(request: HttpRequest, case: LegalCase, what: str) -> None:
     services.case_read_log(
         case=case,
-        user_id=request.user.pk,
+        user_id=int(request.user.pk or 0),
         username=request.user.get_username(),
         what=what,
         ip=request.META.get("REMOTE_ADDR"),
