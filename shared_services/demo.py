@@ -15,6 +15,7 @@ FUND_ENDOWMENT = {"EUR": Decimal("500000.00"), "SEK": Decimal("5500000.00"), "HU
 
 
 def services_demo_setup(*, manager_username: str) -> None:
+    from .financing.services import financing_endow
     from .guarantee.services import guarantee_endow
 
     user = get_user_model().objects.get(username=manager_username)
@@ -25,4 +26,7 @@ def services_demo_setup(*, manager_username: str) -> None:
     for currency, amount in FUND_ENDOWMENT.items():
         guarantee_endow(
             amount=amount, currency=currency, key=f"demo-{currency}", on=datetime.date(2026, 1, 1), by="seed_demo"
+        )
+        financing_endow(
+            amount=amount / 2, currency=currency, key=f"demo-{currency}", on=datetime.date(2026, 1, 1), by="seed_demo"
         )

@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from . import views
+
+urlpatterns = [
+    path("", views.entity_referrals, name="referral_list"),
+    path("<uuid:referral_id>/revoke/", views.entity_referral_revoke, name="referral_revoke"),
+]

@@ -31,10 +31,9 @@ class AccountKind(models.TextChoices):
     # (payroll smoothing, C9). Owed to members: credit-normal like the other payables.
     SMOOTHING_RESERVE = "smoothing_reserve", _("Smoothing reserve (open-ended contracts)")
     # Owed to the group's mutualised services (shared_services): wage advances of the guarantee fund,
-    # advances on granted subsidies and equipment loans of the financing service.
+    # advances on granted subsidies of the financing service.
     GUARANTEE_ADVANCE_PAYABLE = "guarantee_advance_payable", _("Advances from the guarantee fund")
     SUBSIDY_ADVANCE_PAYABLE = "subsidy_advance_payable", _("Advances on granted subsidies")
-    EQUIPMENT_LOAN_PAYABLE = "equipment_loan_payable", _("Equipment loans")
     ACTIVITY = "activity", _("Activity budget")
 
 

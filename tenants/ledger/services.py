@@ -47,7 +47,6 @@ _FIXED_ACCOUNTS = [
     (AccountKind.GUARANTEE_FUND_CONTRIBUTION, "2400", "Guarantee fund contribution"),
     (AccountKind.GUARANTEE_ADVANCE_PAYABLE, "2410", "Advances from the guarantee fund"),
     (AccountKind.SUBSIDY_ADVANCE_PAYABLE, "2420", "Advances on granted subsidies"),
-    (AccountKind.EQUIPMENT_LOAN_PAYABLE, "2430", "Equipment loans"),
     (AccountKind.LEVY_INCOME, "7000", "Levy income (single percentage)"),
 ]
 

@@ -208,6 +208,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "guarantee-sweep": {"task": "guarantee.sweep", "schedule": 60.0},
     "guarantee-daily": {"task": "guarantee.daily", "schedule": crontab(hour=5, minute=0)},
+    "financing-daily": {"task": "financing.daily", "schedule": crontab(hour=5, minute=30)},
 }
 # Entities looked up by the worker are cached this long (seconds) per schema.
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
@@ -332,7 +333,10 @@ OUTFLOW_GUARANTEE = "tenants.activities.coverage.no_guarantee"
 DECLARATION_CHECKS: list[str] = ["shared_services.insurance.services.declaration_insurance_check"]
 # Run after a client or funder payment is recorded, inside its transaction (tenants/billing/services.py):
 # the guarantee fund takes back its wage advances first.
-PAYMENT_HOOKS: list[str] = ["shared_services.guarantee.services.guarantee_payment_received"]
+PAYMENT_HOOKS: list[str] = [
+    "shared_services.guarantee.services.guarantee_payment_received",
+    "shared_services.financing.services.financing_payment_received",
+]
 
 # Fault injection points (config/faults.py), for the fault tests only: a directory where a file named
 # after a point makes the process pause there. Empty (the default) disables every point.

@@ -6,7 +6,6 @@ from django.db import migrations, models
 NEW_ACCOUNTS = [
     ("guarantee_advance_payable", "2410", "Advances from the guarantee fund"),
     ("subsidy_advance_payable", "2420", "Advances on granted subsidies"),
-    ("equipment_loan_payable", "2430", "Equipment loans"),
 ]
 
 
@@ -27,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='account',
             name='kind',
-            field=models.CharField(choices=[('bank', 'Bank'), ('client_receivable', 'Client receivables'), ('funder_receivable', 'Funder receivables'), ('vat_payable', 'VAT payable'), ('levy_income', 'Levy income (single percentage)'), ('guarantee_fund_contribution', 'Guarantee fund contribution'), ('wages_payable', 'Wages payable'), ('authors_rights_payable', "Author's rights payable"), ('member_payable', 'Expense refunds payable'), ('smoothing_reserve', 'Smoothing reserve (open-ended contracts)'), ('guarantee_advance_payable', 'Advances from the guarantee fund'), ('subsidy_advance_payable', 'Advances on granted subsidies'), ('equipment_loan_payable', 'Equipment loans'), ('activity', 'Activity budget')], max_length=40, verbose_name='kind'),
+            field=models.CharField(choices=[('bank', 'Bank'), ('client_receivable', 'Client receivables'), ('funder_receivable', 'Funder receivables'), ('vat_payable', 'VAT payable'), ('levy_income', 'Levy income (single percentage)'), ('guarantee_fund_contribution', 'Guarantee fund contribution'), ('wages_payable', 'Wages payable'), ('authors_rights_payable', "Author's rights payable"), ('member_payable', 'Expense refunds payable'), ('smoothing_reserve', 'Smoothing reserve (open-ended contracts)'), ('guarantee_advance_payable', 'Advances from the guarantee fund'), ('subsidy_advance_payable', 'Advances on granted subsidies'), ('activity', 'Activity budget')], max_length=40, verbose_name='kind'),
         ),
         migrations.AlterField(
             model_name='journalentry',
