@@ -220,7 +220,7 @@ class ServiceUse(models.Model):
 
     person_id = models.UUIDField()
     year = models.PositiveSmallIntegerField()
-    first_entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="+")
+    first_entity = models.ForeignKey(Entity, null=True, on_delete=models.PROTECT, related_name="+")
     first_on = models.DateField()
 
     class Meta:

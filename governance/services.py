@@ -340,7 +340,7 @@ def declaration_cooperator_check(facts: DeclarationFacts) -> None:
                 years=len(years),
                 missing=required - held,
             )
-    entity = Entity.objects.get(pk=facts.entity_id)
+    entity = Entity.objects.filter(pk=facts.entity_id).first()
     ServiceUse.objects.bulk_create(
         [
             ServiceUse(person_id=p.person_id, year=today.year, first_entity=entity, first_on=today)
