@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import Any, NoReturn
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -390,7 +390,7 @@ def assembly_create(
 
 
 def _draft(assembly: Assembly) -> None:
-    if assembly.status != AssemblyStatus.DRAFT:
+    if not Assembly.objects.filter(pk=assembly.pk, status=AssemblyStatus.DRAFT).exists():
         raise errors.catalog.error(errors.ASSEMBLY_NOT_DRAFT, status=409)
 
 
@@ -576,6 +576,27 @@ def tally(*, item: AgendaItem) -> tuple[Counter[str], Fraction | None]:
     return counts, (weighted_for / weight_used) if weight_used else None
 
 
+def _ballots_reshuffle(item: AgendaItem) -> None:
+    """Re-insert the item's ballots, in random order with new random keys, in the closing transaction.
+
+    A ballot and its participation are written by one transaction, so PostgreSQL's system column
+    ``xmin`` (readable by the application) is the same on both rows while the vote is open. Once the
+    vote closes every ballot carries the closing transaction's id instead, and the rows' physical
+    order no longer follows the order of the votes: nothing left links a ballot to its voter."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('governance.reshuffle', %s, true)", [str(item.pk)])
+        cursor.execute("SELECT id FROM governance_ballot WHERE item_id = %s", [item.pk])
+        old = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "INSERT INTO governance_ballot (id, item_id, choice, college) "
+            "SELECT gen_random_uuid(), item_id, choice, college FROM governance_ballot "
+            "WHERE item_id = %s ORDER BY random()",
+            [item.pk],
+        )
+        cursor.execute("DELETE FROM governance_ballot WHERE id = ANY(%s)", [old])
+        cursor.execute("SELECT set_config('governance.reshuffle', '', true)")
+
+
 @transaction.atomic
 def vote_close(*, item: AgendaItem, by: str) -> ResolutionResult:
     """Close the vote on one resolution and compute its result, exactly and once."""
@@ -599,6 +620,7 @@ def vote_close(*, item: AgendaItem, by: str) -> ResolutionResult:
     else:
         majority_met = share_for > threshold if rules.majority_strict else share_for >= threshold
     share = share_for if share_for is not None else Fraction(0)
+    _ballots_reshuffle(item)
     return ResolutionResult.objects.create(
         item=item,
         eligible=eligible,
@@ -665,7 +687,7 @@ def candidate_list_create(*, name: str, election_year: int) -> CandidateList:
 
 
 def candidate_list_add(*, candidate_list: CandidateList, cooperator: Cooperator) -> None:
-    if candidate_list.status == CandidateListStatus.FINAL:
+    if CandidateList.objects.filter(pk=candidate_list.pk, status=CandidateListStatus.FINAL).exists():
         raise errors.catalog.error(errors.LIST_FINAL, status=409)
     candidate_list.candidates.add(cooperator)
 
@@ -682,3 +704,9 @@ def candidate_list_finalise(*, candidate_list: CandidateList, on: datetime.date)
     candidate_list.status = CandidateListStatus.FINAL
     candidate_list.save(update_fields=["status"])
     return candidate_list
+
+
+def candidate_list_remove(*, candidate_list: CandidateList, cooperator: Cooperator) -> None:
+    if CandidateList.objects.filter(pk=candidate_list.pk, status=CandidateListStatus.FINAL).exists():
+        raise errors.catalog.error(errors.LIST_FINAL, status=409)
+    candidate_list.candidates.remove(cooperator)

@@ -4,7 +4,9 @@
   goes below zero (checked under a row lock on the cooperator who gives shares);
 * a share class keeps its category, nominal value and currency for ever;
 * ballots and participations are append-only, and none can be added once the resolution's result
-  exists; results are never changed or deleted.
+  exists; results are never changed or deleted. The one exception: the transaction that closes a
+  vote re-inserts its ballots (so that they all carry that transaction's id and a random physical
+  order, erasing the link a ballot's ``xmin`` would give to its participation row).
 
 And the data of the rules as they stand: the nominal value (EUR 30), the resolution types with their
 quorum and majority, the board rules (40 % of each gender, at most half renewed in one year). The
@@ -87,8 +89,22 @@ CREATE TRIGGER governance_ballot_vote_open BEFORE INSERT ON governance_ballot
 CREATE TRIGGER governance_participation_vote_open BEFORE INSERT ON governance_participation
     FOR EACH ROW EXECUTE FUNCTION governance_vote_open();
 
+CREATE OR REPLACE FUNCTION governance_ballot_reshuffle_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    -- The one deletion allowed: the closing transaction re-inserting an item's ballots (see
+    -- services.vote_close), before the item's result exists; never afterwards.
+    IF TG_OP = 'DELETE' AND current_setting('governance.reshuffle', true) = OLD.item_id::text
+       AND NOT EXISTS (SELECT 1 FROM governance_resolutionresult WHERE item_id = OLD.item_id) THEN
+        RETURN OLD;
+    END IF;
+    RAISE EXCEPTION 'governance: % on %.% is refused: ballots are append-only',
+        TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME USING ERRCODE = 'integrity_constraint_violation';
+END;
+$$;
+
 CREATE TRIGGER governance_ballot_append_only BEFORE UPDATE OR DELETE ON governance_ballot
-    FOR EACH ROW EXECUTE FUNCTION governance_append_only();
+    FOR EACH ROW EXECUTE FUNCTION governance_ballot_reshuffle_only();
 CREATE TRIGGER governance_ballot_no_truncate BEFORE TRUNCATE ON governance_ballot
     FOR EACH STATEMENT EXECUTE FUNCTION governance_append_only();
 CREATE TRIGGER governance_participation_append_only BEFORE UPDATE OR DELETE ON governance_participation
@@ -108,6 +124,7 @@ DROP TRIGGER IF EXISTS governance_participation_no_truncate ON governance_partic
 DROP TRIGGER IF EXISTS governance_participation_append_only ON governance_participation;
 DROP TRIGGER IF EXISTS governance_ballot_no_truncate ON governance_ballot;
 DROP TRIGGER IF EXISTS governance_ballot_append_only ON governance_ballot;
+DROP FUNCTION IF EXISTS governance_ballot_reshuffle_only();
 DROP TRIGGER IF EXISTS governance_participation_vote_open ON governance_participation;
 DROP TRIGGER IF EXISTS governance_ballot_vote_open ON governance_ballot;
 DROP FUNCTION IF EXISTS governance_vote_open();
