@@ -42,6 +42,7 @@ from .models import (
     CollegeWeight,
     Cooperator,
     CooperatorKind,
+    GovernanceTeamMembership,
     Participation,
     Proxy,
     ResolutionResult,
@@ -710,3 +711,7 @@ def candidate_list_remove(*, candidate_list: CandidateList, cooperator: Cooperat
     if CandidateList.objects.filter(pk=candidate_list.pk, status=CandidateListStatus.FINAL).exists():
         raise errors.catalog.error(errors.LIST_FINAL, status=409)
     candidate_list.candidates.remove(cooperator)
+
+
+def governance_team_member_add(*, user_id: int) -> None:
+    GovernanceTeamMembership.objects.get_or_create(user_id=user_id)
