@@ -33,6 +33,9 @@ VOTER_HAS_DELEGATED = "governance_voter_has_delegated"
 BOARD_RULES_FAILED = "governance_board_rules_failed"
 LIST_FINAL = "governance_candidate_list_final"
 BAD_CHOICE = "governance_unknown_choice"
+BACKDATED = "governance_movement_backdated"
+SESSION_NOT_TODAY = "governance_session_vote_not_today"
+RECORD_DATE_FUTURE = "governance_record_date_in_the_future"
 
 catalog = ErrorCatalog(
     {
@@ -85,5 +88,11 @@ catalog = ErrorCatalog(
         BOARD_RULES_FAILED: _("The composition does not meet the board rules: %(reasons)s"),
         LIST_FINAL: _("The candidate list is final and can no longer change."),
         BAD_CHOICE: _("Unknown choice."),
+        BACKDATED: _(
+            "The register is kept in date order: a movement of %(name)s's shares cannot be dated before "
+            "their last recorded movement (%(last)s)."
+        ),
+        SESSION_NOT_TODAY: _("Votes in session are recorded on the day of the assembly (%(date)s)."),
+        RECORD_DATE_FUTURE: _("The voter roll is taken at the record date (%(date)s), which has not come yet."),
     }
 )

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 from uuid import UUID
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -174,6 +175,19 @@ def shares_purchase(
     )
 
 
+def _check_in_order(cooperator: Cooperator, on: datetime.date) -> None:
+    """Shares leave a holder at the end of their history only: a back-dated transfer or redemption
+    could make an earlier holding (an assembly's roll, a certificate) negative."""
+    last = (
+        ShareTransaction.objects.filter(Q(from_cooperator=cooperator) | Q(to_cooperator=cooperator))
+        .order_by("-on")
+        .values_list("on", flat=True)
+        .first()
+    )
+    if last is not None and on < last:
+        raise errors.catalog.error(errors.BACKDATED, field="on", status=409, name=cooperator.display_name, last=last)
+
+
 def _check_held(cooperator: Cooperator, share_class: ShareClass, count: int) -> None:
     held = selectors.holding(cooperator=cooperator, share_class=share_class)
     if held < count:
@@ -208,6 +222,7 @@ def shares_transfer(
     _lock(from_cooperator, to_cooperator)
     if ShareTransaction.objects.filter(request_key=request_key).exists():
         return ShareTransaction.objects.get(request_key=request_key)
+    _check_in_order(from_cooperator, on)
     _check_held(from_cooperator, share_class, count)
     return _record(
         kind=TransactionKind.TRANSFER,
@@ -238,6 +253,7 @@ def shares_redeem(
     _lock(cooperator)
     if ShareTransaction.objects.filter(request_key=request_key).exists():
         return ShareTransaction.objects.get(request_key=request_key)
+    _check_in_order(cooperator, on)
     _check_held(cooperator, share_class, count)
     return _record(
         kind=TransactionKind.REDEMPTION,
@@ -437,6 +453,8 @@ def assembly_convene(*, assembly: Assembly, by: str, now: datetime.datetime | No
     _draft(assembly)
     if not assembly.items.exists():
         raise errors.catalog.error(errors.ASSEMBLY_NO_RESOLUTION, status=409)
+    if assembly.record_date > timezone.localdate(now or timezone.now()):
+        raise errors.catalog.error(errors.RECORD_DATE_FUTURE, status=409, date=assembly.record_date)
     weights = list(assembly.college_weights.values_list("weight", flat=True))
     if weights and sum(weights) != 100:
         raise errors.catalog.error(errors.WEIGHTS_NOT_100, status=409, total=sum(weights))
@@ -529,7 +547,10 @@ def vote_cast(
                 opens=timezone.localtime(assembly.remote_opens_at).strftime("%Y-%m-%d %H:%M"),
                 closes=timezone.localtime(assembly.remote_closes_at).strftime("%Y-%m-%d %H:%M"),
             )
-    elif channel != Channel.SESSION:
+    elif channel == Channel.SESSION:
+        if timezone.localdate(now) != assembly.date:
+            raise errors.catalog.error(errors.SESSION_NOT_TODAY, status=409, date=assembly.date)
+    else:
         raise errors.catalog.error(errors.BAD_CHOICE, field="channel")
     entry = _roll_entry(assembly, voter)
     proxies = Proxy.objects.filter(assembly=assembly, grantor=voter)

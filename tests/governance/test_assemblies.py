@@ -180,6 +180,7 @@ def test_weights_must_add_up_to_100(people):
         ("delegated", "governance_voter_has_delegated"),
         ("proxy_not_held", "governance_proxy_not_held"),
         ("after_close", "governance_vote_closed"),
+        ("session_another_day", "governance_session_vote_not_today"),
     ],
 )
 def test_vote_refusals_write_nothing(people, case, code):
@@ -193,7 +194,9 @@ def test_vote_refusals_write_nothing(people, case, code):
     before = _state(item)
     calls = {
         "twice": lambda: vote(item, people["a"], "against"),
-        "twice_other_channel": lambda: vote(item, people["a"], channel="session"),
+        "twice_other_channel": lambda: vote(
+            item, people["a"], channel="session", now=datetime.datetime(2026, 6, 7, 11, tzinfo=UTC)
+        ),
         "late_joiner": lambda: vote(item, people["late"]),
         "redeemed_before_record": lambda: vote(item, people["gone"]),
         "before_window": lambda: vote(item, people["b"], now=OPENS - datetime.timedelta(seconds=1)),
@@ -203,6 +206,7 @@ def test_vote_refusals_write_nothing(people, case, code):
         "delegated": lambda: vote(item, people["d"]),
         "proxy_not_held": lambda: vote(item, people["d"], proxy_holder=people["f"]),
         "after_close": lambda: vote(item, people["b"]),
+        "session_another_day": lambda: vote(item, people["b"], channel="session", now=IN_WINDOW),
     }
     with pytest.raises(PlatformError) as refused:
         calls[case]()
@@ -316,3 +320,12 @@ def test_after_the_close_no_transaction_id_links_a_ballot_to_a_participation(peo
     assert len(ballot_xmins) == 1
     assert not ballot_xmins & participation_xmins
     assert sorted(Ballot.objects.filter(item=item).values_list("choice", flat=True)) == ["abstain", "against", "for"]
+
+
+def test_the_roll_cannot_be_taken_before_the_record_date(people):
+    a = assembly()
+    with pytest.raises(PlatformError) as refused:
+        services.assembly_convene(assembly=a, by="t", now=datetime.datetime(2026, 4, 30, 12, tzinfo=UTC))
+    assert refused.value.code == "governance_record_date_in_the_future"
+    a.refresh_from_db()
+    assert a.status == "draft" and not RollEntry.objects.filter(assembly=a).exists()

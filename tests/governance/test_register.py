@@ -99,6 +99,8 @@ def test_transfer_and_redemption_at_nominal(group):
         ("dividend", "governance_no_dividend"),
         ("revaluation", "governance_no_revaluation"),
         ("admit_twice", "governance_already_a_cooperator"),
+        ("redeem_backdated", "governance_movement_backdated"),
+        ("transfer_backdated", "governance_movement_backdated"),
     ],
 )
 def test_refusals_have_a_code_and_write_nothing(group, action, code):
@@ -139,6 +141,16 @@ def test_refusals_have_a_code_and_write_nothing(group, action, code):
         "dividend": lambda: services.shares_dividend_pay(amount=Decimal("1.00")),
         "revaluation": lambda: services.shares_revalue(share_class=natural, nominal=Decimal("40.00")),
         "admit_twice": lambda: make_cooperator(anna.person_id),
+        "redeem_backdated": lambda: services.shares_redeem(
+            cooperator=anna, share_class=natural, count=1, **{**common, "on": DAY - datetime.timedelta(days=1)}
+        ),
+        "transfer_backdated": lambda: services.shares_transfer(
+            from_cooperator=anna,
+            to_cooperator=ben,
+            share_class=natural,
+            count=1,
+            **{**common, "on": DAY - datetime.timedelta(days=1)},
+        ),
     }
     before = _state()
     with pytest.raises(PlatformError) as refused:
