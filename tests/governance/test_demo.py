@@ -30,11 +30,11 @@ def test_demo_setup_is_complete_and_idempotent(group):
         assert people and people <= set(Cooperator.objects.values_list("person_id", flat=True))
         assert all(selectors.shares_held(person_id=p) >= 1 for p in people)
     assert services.board_sitting_check(on=timezone.localdate()).ok
-    assembly = Assembly.objects.get()
+    assembly = Assembly.objects.get(title__startswith="Assemblée générale ordinaire")
     assert assembly.status == "convened" and RollEntry.objects.filter(assembly=assembly).count() >= len(people)
     assert GovernanceRule.objects.count() == 1
     manager = get_user_model().objects.get(username=group.manager_username)
     assert selectors.user_in_governance_team(user_id=manager.pk)
     assert assembly.record_date == timezone.localdate() and assembly.date > timezone.localdate()
     assert assembly.items.count() == 3 and assembly.sessions.count() == 3
-    assert datetime.date(2026, 1, 5) == Cooperator.objects.order_by("admitted_on").first().admitted_on
+    assert Cooperator.objects.filter(admitted_on=datetime.date(2026, 1, 5)).count() >= len(people)
