@@ -22,4 +22,6 @@ urlpatterns = [
     path("items/<uuid:item_id>/vote/", views.vote_record, name="governance_vote"),
     path("board/", views.board, name="governance_board"),
     path("board/lists/<uuid:list_id>/<str:action>/", views.candidate_list_action, name="governance_list_action"),
+    path("report/<int:year>/", views.social_report, name="governance_social_report"),
+    path("report/<int:year>.pdf", views.social_report_pdf, name="governance_social_report_pdf"),
 ]

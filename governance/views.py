@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -384,3 +384,43 @@ def candidate_list_action(request: HttpRequest, list_id: uuid.UUID, action: str)
         for error in field_errors:
             messages.error(request, str(error))
     return _board_page(request, status)
+
+
+# --- Social-purpose report --------------------------------------------------------------------------
+
+
+@governance_team_required
+@require_safe
+def social_report(request: HttpRequest, year: int) -> HttpResponse:
+    from .report import category_label, gender_label
+    from .report import social_report as build
+
+    report = build(year=year)
+    categories = [
+        (
+            category_label(c),
+            report.cooperators_by_category.get(c, 0),
+            report.members_by_category.get(c, 0),
+            report.capital_by_category.get(c, 0),
+        )
+        for c in StakeholderCategory.values
+    ]
+    countries = [
+        (country, report.cooperators_by_country.get(country, 0), report.members_by_country.get(country, 0))
+        for country in sorted(set(report.cooperators_by_country) | set(report.members_by_country))
+    ]
+    genders = [(gender_label(g), n) for g, n in sorted(report.cooperators_by_gender.items())]
+    context = {"report": report, "categories": categories, "countries": countries, "genders": genders}
+    return render(request, "governance/social_report.html", context)
+
+
+@governance_team_required
+@require_safe
+def social_report_pdf(request: HttpRequest, year: int) -> HttpResponse:
+    from .report import social_report as build
+    from .report import social_report_pdf as render_pdf
+
+    pdf = render_pdf(report=build(year=year), language=translation.get_language() or "en")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="social-report-{year}.pdf"'
+    return response
