@@ -33,6 +33,7 @@ VOTER_HAS_DELEGATED = "governance_voter_has_delegated"
 BOARD_RULES_FAILED = "governance_board_rules_failed"
 LIST_FINAL = "governance_candidate_list_final"
 BAD_CHOICE = "governance_unknown_choice"
+UNKNOWN_PERSON = "governance_unknown_person"
 BACKDATED = "governance_movement_backdated"
 SESSION_NOT_TODAY = "governance_session_vote_not_today"
 RECORD_DATE_FUTURE = "governance_record_date_in_the_future"
@@ -88,6 +89,7 @@ catalog = ErrorCatalog(
         BOARD_RULES_FAILED: _("The composition does not meet the board rules: %(reasons)s"),
         LIST_FINAL: _("The candidate list is final and can no longer change."),
         BAD_CHOICE: _("Unknown choice."),
+        UNKNOWN_PERSON: _("No cooperator has this person id."),
         BACKDATED: _(
             "The register is kept in date order: a movement of %(name)s's shares cannot be dated before "
             "their last recorded movement (%(last)s)."

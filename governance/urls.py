@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import api, views
 
 urlpatterns = [
     path("", views.register_home, name="governance_register"),
@@ -24,4 +24,8 @@ urlpatterns = [
     path("board/lists/<uuid:list_id>/<str:action>/", views.candidate_list_action, name="governance_list_action"),
     path("report/<int:year>/", views.social_report, name="governance_social_report"),
     path("report/<int:year>.pdf", views.social_report_pdf, name="governance_social_report_pdf"),
+    path("api/cooperators/", api.CooperatorListApi.as_view(), name="governance_api_cooperators"),
+    path("api/capital/", api.CapitalApi.as_view(), name="governance_api_capital"),
+    path("api/assemblies/<uuid:assembly_id>/", api.AssemblyResultsApi.as_view(), name="governance_api_assembly"),
+    path("api/items/<uuid:item_id>/votes/", api.VoteApi.as_view(), name="governance_api_vote"),
 ]

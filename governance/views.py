@@ -61,7 +61,7 @@ def _by(request: HttpRequest) -> str:
 def _cooperator(person_id: uuid.UUID, field: str) -> Cooperator:
     cooperator = Cooperator.objects.filter(person_id=person_id).first()
     if cooperator is None:
-        raise PlatformError(errors.NOT_A_COOPERATOR, _("No cooperator has this person id."), field=field, status=404)
+        raise errors.catalog.error(errors.UNKNOWN_PERSON, field=field, status=404)
     return cooperator
 
 
