@@ -33,6 +33,11 @@ VOTER_HAS_DELEGATED = "governance_voter_has_delegated"
 BOARD_RULES_FAILED = "governance_board_rules_failed"
 LIST_FINAL = "governance_candidate_list_final"
 BAD_CHOICE = "governance_unknown_choice"
+OPINION_EXISTS = "governance_opinion_already_recorded"
+OPINION_PUBLISHED = "governance_opinion_published"
+NO_OPINION = "governance_no_opinion"
+ALREADY_ATTENDED = "governance_already_attended"
+ACTION_DONE_NEEDS_DATE = "governance_action_done_needs_date"
 UNKNOWN_PERSON = "governance_unknown_person"
 BACKDATED = "governance_movement_backdated"
 SESSION_NOT_TODAY = "governance_session_vote_not_today"
@@ -89,6 +94,11 @@ catalog = ErrorCatalog(
         BOARD_RULES_FAILED: _("The composition does not meet the board rules: %(reasons)s"),
         LIST_FINAL: _("The candidate list is final and can no longer change."),
         BAD_CHOICE: _("Unknown choice."),
+        OPINION_EXISTS: _("The committee has already given its opinion on this referral."),
+        OPINION_PUBLISHED: _("The opinion is published to cooperators and can no longer change."),
+        NO_OPINION: _("The committee has not given its opinion on this referral yet."),
+        ALREADY_ATTENDED: _("%(name)s is already on the attendance list."),
+        ACTION_DONE_NEEDS_DATE: _("An action marked done needs the date it was done."),
         UNKNOWN_PERSON: _("No cooperator has this person id."),
         BACKDATED: _(
             "The register is kept in date order: a movement of %(name)s's shares cannot be dated before "

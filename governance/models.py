@@ -536,3 +536,157 @@ class CandidateList(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Ethics committees (C13) ------------------------------------------------------------------------
+
+
+class SeizedBy(models.TextChoices):
+    BOARD = "board", _("The board")
+    MANAGING_DIRECTOR = "managing_director", _("The managing director")
+    SELF = "self", _("The committee itself")
+
+
+class EthicsReferral(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    committee = models.CharField(_("committee"), max_length=120)
+    seized_by = models.CharField(_("seized by"), max_length=20, choices=SeizedBy.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    question = models.TextField(_("question"))
+    received_on = models.DateField(_("received on"))
+    recorded_by = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = _("ethics referral")
+        verbose_name_plural = _("ethics referrals")
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class EthicsOpinion(models.Model):
+    """The committee's opinion and recommendations on a referral; published to cooperators once,
+    and never changed after publication."""
+
+    referral = models.OneToOneField(EthicsReferral, on_delete=models.PROTECT, related_name="opinion")
+    opinion = models.TextField(_("opinion"))
+    recommendations = models.TextField(_("recommendations"), blank=True)
+    adopted_on = models.DateField(_("adopted on"))
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ethics opinion")
+        verbose_name_plural = _("ethics opinions")
+
+    def __str__(self) -> str:
+        return str(self.referral)
+
+
+# --- Permanent participation (C13) ------------------------------------------------------------------
+
+
+class Theme(models.TextChoices):
+    WITH_WHOM = "with_whom", _("With and for whom?")
+    HOW = "how", _("How and with which tools?")
+    ECONOMIC_MODEL = "economic_model", _("Which economic model?")
+    GOVERNANCE = "governance", _("Which governance?")
+
+
+class EventKind(models.TextChoices):
+    SURVEY = "survey", _("Survey")
+    WORKSHOP = "workshop", _("Workshop")
+    INFORMAL = "informal", _("Informal meeting")
+    CONSULTATION = "consultation", _("Remote consultation")
+
+
+class ParticipationEvent(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=14, choices=EventKind.choices)
+    theme = models.CharField(_("theme"), max_length=16, choices=Theme.choices)
+    title = models.CharField(_("title"), max_length=200)
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("participation event")
+        verbose_name_plural = _("participation events")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(models.Model):
+    event = models.ForeignKey(ParticipationEvent, on_delete=models.CASCADE, related_name="attendance")
+    cooperator = models.ForeignKey(Cooperator, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "cooperator"], name="gov_attendance_once")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.cooperator_id}"
+
+
+class Contribution(models.Model):
+    """A written contribution, to an event or on a theme (the author is optional: some are anonymous)."""
+
+    theme = models.CharField(_("theme"), max_length=16, choices=Theme.choices)
+    event = models.ForeignKey(ParticipationEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(Cooperator, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("text"))
+    received_on = models.DateField(_("received on"))
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Recommendation(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.PositiveIntegerField(_("number"), unique=True)
+    theme = models.CharField(_("theme"), max_length=16, choices=Theme.choices)
+    text = models.TextField(_("recommendation"))
+    made_on = models.DateField(_("made on"))
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+
+    def __str__(self) -> str:
+        return f"#{self.number}"
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+class ActionItem(models.Model):
+    """One line of the operational action plan that answers a recommendation."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="actions")
+    action = models.CharField(_("action"), max_length=300)
+    owner = models.CharField(_("owner"), max_length=150)
+    status = models.CharField(_("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(done_on__isnull=False), name="gov_action_done_has_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.action

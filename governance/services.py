@@ -29,11 +29,14 @@ from tenants.registry.models import Entity
 from . import errors, selectors
 from .board import BoardCheck, Seat, board_composition_check
 from .models import (
+    ActionItem,
+    ActionStatus,
     AgendaItem,
     Assembly,
     AssemblyKind,
     AssemblySession,
     AssemblyStatus,
+    Attendance,
     Ballot,
     BoardSeat,
     CandidateList,
@@ -41,19 +44,27 @@ from .models import (
     Channel,
     Choice,
     CollegeWeight,
+    Contribution,
     Cooperator,
     CooperatorKind,
+    EthicsOpinion,
+    EthicsReferral,
+    EventKind,
     GovernanceTeamMembership,
     Participation,
+    ParticipationEvent,
     Proxy,
+    Recommendation,
     ResolutionResult,
     ResolutionType,
     RollEntry,
     RuleKind,
+    SeizedBy,
     ServiceUse,
     ShareClass,
     ShareTransaction,
     StakeholderCategory,
+    Theme,
     TransactionKind,
 )
 
@@ -736,3 +747,106 @@ def candidate_list_remove(*, candidate_list: CandidateList, cooperator: Cooperat
 
 def governance_team_member_add(*, user_id: int) -> None:
     GovernanceTeamMembership.objects.get_or_create(user_id=user_id)
+
+
+# --- Ethics committees ------------------------------------------------------------------------------
+
+
+def ethics_referral_create(
+    *, committee: str, seized_by: str, subject: str, question: str, received_on: datetime.date, by: str
+) -> EthicsReferral:
+    """A question put to an ethics committee by the board, the managing director, or the committee itself."""
+    if seized_by not in SeizedBy.values:
+        raise errors.catalog.error(errors.BAD_CHOICE, field="seized_by")
+    return EthicsReferral.objects.create(
+        committee=committee,
+        seized_by=seized_by,
+        subject=subject,
+        question=question,
+        received_on=received_on,
+        recorded_by=by,
+    )
+
+
+@transaction.atomic
+def ethics_opinion_record(
+    *, referral: EthicsReferral, opinion: str, recommendations: str, adopted_on: datetime.date
+) -> EthicsOpinion:
+    referral = EthicsReferral.objects.select_for_update().get(pk=referral.pk)
+    if EthicsOpinion.objects.filter(referral=referral).exists():
+        raise errors.catalog.error(errors.OPINION_EXISTS, status=409)
+    return EthicsOpinion.objects.create(
+        referral=referral, opinion=opinion, recommendations=recommendations, adopted_on=adopted_on
+    )
+
+
+@transaction.atomic
+def ethics_opinion_publish(*, referral: EthicsReferral, now: datetime.datetime | None = None) -> EthicsOpinion:
+    opinion = EthicsOpinion.objects.select_for_update().filter(referral=referral).first()
+    if opinion is None:
+        raise errors.catalog.error(errors.NO_OPINION, status=409)
+    if opinion.published_at is not None:
+        raise errors.catalog.error(errors.OPINION_PUBLISHED, status=409)
+    opinion.published_at = now or timezone.now()
+    opinion.save(update_fields=["published_at"])
+    return opinion
+
+
+# --- Permanent participation ------------------------------------------------------------------------
+
+
+def participation_event_create(
+    *, kind: str, theme: str, title: str, held_on: datetime.date, place: str = ""
+) -> ParticipationEvent:
+    if kind not in EventKind.values or theme not in Theme.values:
+        raise errors.catalog.error(errors.BAD_CHOICE, field="kind" if kind not in EventKind.values else "theme")
+    return ParticipationEvent.objects.create(kind=kind, theme=theme, title=title, held_on=held_on, place=place)
+
+
+def attendance_record(*, event: ParticipationEvent, cooperator: Cooperator) -> Attendance:
+    try:
+        with transaction.atomic():
+            return Attendance.objects.create(event=event, cooperator=cooperator)
+    except IntegrityError:
+        raise errors.catalog.error(
+            errors.ALREADY_ATTENDED, field="person_id", status=409, name=cooperator.display_name
+        ) from None
+
+
+def contribution_add(
+    *,
+    theme: str,
+    text: str,
+    received_on: datetime.date,
+    event: ParticipationEvent | None = None,
+    author: Cooperator | None = None,
+) -> Contribution:
+    if theme not in Theme.values:
+        raise errors.catalog.error(errors.BAD_CHOICE, field="theme")
+    return Contribution.objects.create(theme=theme, text=text, received_on=received_on, event=event, author=author)
+
+
+@transaction.atomic
+def recommendation_add(*, theme: str, text: str, made_on: datetime.date) -> Recommendation:
+    """Recommendations are numbered in order (the first round produced 37)."""
+    if theme not in Theme.values:
+        raise errors.catalog.error(errors.BAD_CHOICE, field="theme")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('governance:recommendation-number'))")
+    last = Recommendation.objects.order_by("-number").values_list("number", flat=True).first() or 0
+    return Recommendation.objects.create(number=last + 1, theme=theme, text=text, made_on=made_on)
+
+
+def action_add(*, recommendation: Recommendation, action: str, owner: str, due_on: datetime.date) -> ActionItem:
+    return ActionItem.objects.create(recommendation=recommendation, action=action, owner=owner, due_on=due_on)
+
+
+def action_status_set(*, item: ActionItem, status: str, done_on: datetime.date | None = None) -> ActionItem:
+    if status not in ActionStatus.values:
+        raise errors.catalog.error(errors.BAD_CHOICE, field="status")
+    if status == ActionStatus.DONE and done_on is None:
+        raise errors.catalog.error(errors.ACTION_DONE_NEEDS_DATE, field="done_on")
+    item.status = status
+    item.done_on = done_on if status == ActionStatus.DONE else None
+    item.save(update_fields=["status", "done_on"])
+    return item
