@@ -8,15 +8,19 @@ from django.utils.translation import gettext_lazy as _
 from tenants.registry.models import Entity
 
 from .models import (
+    ActionStatus,
     AssemblyKind,
     Channel,
     Choice,
     CooperatorKind,
+    EventKind,
     Gender,
     Language,
     ResolutionType,
+    SeizedBy,
     ShareClass,
     StakeholderCategory,
+    Theme,
 )
 
 
@@ -114,3 +118,46 @@ class CandidateListForm(forms.Form):
 
 class CandidateForm(forms.Form):
     person_id = forms.UUIDField(label=_("Candidate (group person id)"))
+
+
+class ReferralForm(forms.Form):
+    committee = forms.CharField(label=_("Committee"), max_length=120)
+    seized_by = forms.ChoiceField(label=_("Seized by"), choices=SeizedBy.choices)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    question = forms.CharField(label=_("Question"), widget=forms.Textarea)
+    received_on = forms.DateField(label=_("Received on"))
+
+
+class OpinionForm(forms.Form):
+    opinion = forms.CharField(label=_("Opinion"), widget=forms.Textarea)
+    recommendations = forms.CharField(label=_("Recommendations"), widget=forms.Textarea, required=False)
+    adopted_on = forms.DateField(label=_("Adopted on"))
+
+
+class EventForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
+    theme = forms.ChoiceField(label=_("Theme"), choices=Theme.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    held_on = forms.DateField(label=_("Date"))
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+
+
+class AttendanceForm(forms.Form):
+    person_id = forms.UUIDField(label=_("Cooperator (group person id)"))
+
+
+class RecommendationForm(forms.Form):
+    theme = forms.ChoiceField(label=_("Theme"), choices=Theme.choices)
+    text = forms.CharField(label=_("Recommendation"), widget=forms.Textarea)
+    made_on = forms.DateField(label=_("Date"))
+
+
+class ActionForm(forms.Form):
+    action = forms.CharField(label=_("Action"), max_length=300)
+    owner = forms.CharField(label=_("Owner"), max_length=150)
+    due_on = forms.DateField(label=_("Due on"))
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
+    done_on = forms.DateField(label=_("Done on"), required=False)

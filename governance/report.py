@@ -25,7 +25,15 @@ from tenants.registry.models import Entity, EntityStatus
 from . import selectors
 from .board import BoardCheck
 from .models import (
+    ActionItem,
+    ActionStatus,
+    Attendance,
+    Contribution,
+    EthicsOpinion,
+    EventKind,
     Gender,
+    ParticipationEvent,
+    Recommendation,
     ResolutionResult,
     ServiceUse,
     StakeholderCategory,
@@ -53,6 +61,12 @@ class SocialReport:
     members_by_country: dict[str, int]
     board: BoardCheck
     resolutions: list[ResolutionLine]
+    events_by_kind: dict[str, int]
+    attendance: int
+    contributions: int
+    recommendations: int
+    actions_by_status: dict[str, int]
+    opinions_published: int
     service_users: int
     capital_by_category: dict[str, Decimal]  # EUR at nominal
     capital_total: Decimal
@@ -94,6 +108,14 @@ def social_report(*, year: int) -> SocialReport:
             )
             for r in results.order_by("item__assembly__date", "item__position")
         ],
+        events_by_kind=dict(
+            Counter(ParticipationEvent.objects.filter(held_on__year=year).values_list("kind", flat=True))
+        ),
+        attendance=Attendance.objects.filter(event__held_on__year=year).count(),
+        contributions=Contribution.objects.filter(received_on__year=year).count(),
+        recommendations=Recommendation.objects.filter(made_on__year=year).count(),
+        actions_by_status=dict(Counter(ActionItem.objects.values_list("status", flat=True))),
+        opinions_published=EthicsOpinion.objects.filter(published_at__year=year).count(),
         service_users=ServiceUse.objects.filter(year=year).count(),
         capital_by_category={category: amount for (category, currency), amount in capital.items() if currency == "EUR"},
         capital_total=sum((a for (_c, currency), a in capital.items() if currency == "EUR"), Decimal(0)),
@@ -162,6 +184,20 @@ def social_report_pdf(*, report: SocialReport, language: str) -> bytes:
                     _("Adopted") if line.adopted else _("Rejected"),
                 ]
                 for line in report.resolutions
+            ],
+        )
+        document.table(
+            [_("Permanent participation"), _("Number")],
+            [
+                *[[str(EventKind(k).label), str(n)] for k, n in sorted(report.events_by_kind.items())],
+                [_("Attendance"), str(report.attendance)],
+                [_("Written contributions"), str(report.contributions)],
+                [_("Recommendations"), str(report.recommendations)],
+                *[
+                    [_("Actions: %(status)s") % {"status": ActionStatus(k).label}, str(n)]
+                    for k, n in sorted(report.actions_by_status.items())
+                ],
+                [_("Ethics opinions published"), str(report.opinions_published)],
             ],
         )
         document.heading(_("Service use"))

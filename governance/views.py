@@ -13,7 +13,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -26,27 +26,40 @@ from tenants.web import refuse
 from . import errors, selectors, services
 from .access import governance_team_required
 from .forms import (
+    ActionForm,
+    ActionStatusForm,
     AgendaItemForm,
     AssemblyForm,
+    AttendanceForm,
     CandidateForm,
     CandidateListForm,
     CollegeWeightForm,
     CooperatorAdmitForm,
+    EventForm,
+    OpinionForm,
     ProxyForm,
     PurchaseForm,
+    RecommendationForm,
     RedeemForm,
+    ReferralForm,
     SessionForm,
     TransferForm,
     VoteForm,
 )
 from .models import (
+    ActionItem,
+    ActionStatus,
     AgendaItem,
     Assembly,
     BoardSeat,
     CandidateList,
     Cooperator,
+    EthicsReferral,
+    EventKind,
     Participation,
+    ParticipationEvent,
     Proxy,
+    Recommendation,
     ResolutionResult,
     RollEntry,
     ShareTransaction,
@@ -410,7 +423,24 @@ def social_report(request: HttpRequest, year: int) -> HttpResponse:
         for country in sorted(set(report.cooperators_by_country) | set(report.members_by_country))
     ]
     genders = [(gender_label(g), n) for g, n in sorted(report.cooperators_by_gender.items())]
-    context = {"report": report, "categories": categories, "countries": countries, "genders": genders}
+    participation = [
+        *[(EventKind(k).label, n) for k, n in sorted(report.events_by_kind.items())],
+        (_("Attendance"), report.attendance),
+        (_("Written contributions"), report.contributions),
+        (_("Recommendations"), report.recommendations),
+        *[
+            (_("Actions: %(status)s") % {"status": ActionStatus(k).label}, n)
+            for k, n in sorted(report.actions_by_status.items())
+        ],
+        (_("Ethics opinions published"), report.opinions_published),
+    ]
+    context = {
+        "report": report,
+        "categories": categories,
+        "countries": countries,
+        "genders": genders,
+        "participation": participation,
+    }
     return render(request, "governance/social_report.html", context)
 
 
@@ -424,3 +454,119 @@ def social_report_pdf(request: HttpRequest, year: int) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="social-report-{year}.pdf"'
     return response
+
+
+# --- Ethics committees and participation ------------------------------------------------------------
+
+
+def _ethics_page(request: HttpRequest, status: int = 200, **forms_: forms.Form) -> HttpResponse:
+    context: dict[str, Any] = {
+        "referrals": EthicsReferral.objects.select_related("opinion"),
+        "form": ReferralForm(initial={"received_on": timezone.localdate()}),
+        "opinion_form": OpinionForm(initial={"adopted_on": timezone.localdate()}),
+    }
+    context.update(forms_)
+    return render(request, "governance/ethics.html", context, status=status)
+
+
+@governance_team_required
+@require_http_methods(["GET", "POST"])
+def ethics(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _ethics_page(request)
+    form = ReferralForm(request.POST)
+    status = _submit(request, form, lambda d: services.ethics_referral_create(by=_by(request), **d), _("Recorded."))
+    return redirect("governance_ethics") if status is None else _ethics_page(request, status, form=form)
+
+
+@governance_team_required
+@require_POST
+def ethics_action(request: HttpRequest, referral_id: uuid.UUID, action: str) -> HttpResponse:
+    referral = get_object_or_404(EthicsReferral, public_id=referral_id)
+    form: forms.Form
+    if action == "opinion":
+        form = OpinionForm(request.POST)
+        status = _submit(
+            request, form, lambda d: services.ethics_opinion_record(referral=referral, **d), _("Recorded.")
+        )
+    elif action == "publish":
+        form = forms.Form(request.POST)
+        status = _submit(request, form, lambda d: services.ethics_opinion_publish(referral=referral), _("Published."))
+    else:
+        raise Http404
+    if status is None:
+        return redirect("governance_ethics")
+    for field_errors in form.errors.values():
+        for error in field_errors:
+            messages.error(request, str(error))
+    return _ethics_page(request, status)
+
+
+def _participation_page(request: HttpRequest, status: int = 200, **forms_: forms.Form) -> HttpResponse:
+    today = timezone.localdate()
+    context: dict[str, Any] = {
+        "events": ParticipationEvent.objects.annotate(attendees=Count("attendance")),
+        "recommendations": Recommendation.objects.prefetch_related("actions"),
+        "event_form": EventForm(initial={"held_on": today}),
+        "attendance_form": AttendanceForm(),
+        "recommendation_form": RecommendationForm(initial={"made_on": today}),
+        "action_form": ActionForm(),
+        "status_form": ActionStatusForm(),
+    }
+    context.update(forms_)
+    return render(request, "governance/participation.html", context, status=status)
+
+
+@governance_team_required
+@require_safe
+def participation(request: HttpRequest) -> HttpResponse:
+    return _participation_page(request)
+
+
+@governance_team_required
+@require_POST
+def participation_action(request: HttpRequest, action: str, thing_id: uuid.UUID | None = None) -> HttpResponse:
+    form: forms.Form
+    run: Callable[[dict[str, Any]], Any]
+    if action == "event":
+        form = EventForm(request.POST)
+
+        def run(d: dict[str, Any]) -> Any:
+            return services.participation_event_create(**d)
+
+    elif action == "attendance":
+        event = get_object_or_404(ParticipationEvent, public_id=thing_id)
+        form = AttendanceForm(request.POST)
+
+        def run(d: dict[str, Any]) -> Any:
+            return services.attendance_record(event=event, cooperator=_cooperator(d["person_id"], "person_id"))
+
+    elif action == "recommendation":
+        form = RecommendationForm(request.POST)
+
+        def run(d: dict[str, Any]) -> Any:
+            return services.recommendation_add(**d)
+
+    elif action == "action":
+        recommendation = get_object_or_404(Recommendation, public_id=thing_id)
+        form = ActionForm(request.POST)
+
+        def run(d: dict[str, Any]) -> Any:
+            return services.action_add(recommendation=recommendation, **d)
+
+    elif action == "status":
+        item = get_object_or_404(ActionItem, public_id=thing_id)
+        form = ActionStatusForm(request.POST)
+
+        def run(d: dict[str, Any]) -> Any:
+            return services.action_status_set(item=item, **d)
+
+    else:
+        raise Http404
+    status = _submit(request, form, run, _("Recorded."))
+    if status is None:
+        return redirect("governance_participation")
+    for field_errors in form.errors.values():
+        for error in field_errors:
+            messages.error(request, str(error))
+    return _participation_page(request, status)

@@ -67,3 +67,53 @@ def test_events_attendance_recommendations_and_action_plan(group):
     services.action_status_set(item=action, status="done", done_on=DAY)
     assert ActionItem.objects.get(pk=action.pk).done_on == DAY
     assert Recommendation.objects.count() == 2
+
+
+def test_ethics_and_participation_pages(group):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from governance.models import ParticipationEvent
+    from governance.services import governance_team_member_add
+
+    user, _ = get_user_model().objects.get_or_create(username="ella@group.test")
+    governance_team_member_add(user_id=user.pk)
+    team = Client(HTTP_HOST="localhost")
+    team.force_login(user)
+    gina = Client(HTTP_HOST="localhost")
+    gina.force_login(get_user_model().objects.get(username=group.manager_username))
+    for url in ("/governance/ethics/", "/governance/participation/"):
+        assert team.get(url).status_code == 200
+        assert gina.get(url).status_code == 403
+    assert gina.post("/governance/ethics/", {}).status_code == 403
+    team.post(
+        "/governance/ethics/",
+        {"committee": "CE", "seized_by": "self", "subject": "Données", "question": "Q", "received_on": "2026-04-01"},
+    )
+    referral = EthicsReferral.objects.get(subject="Données")
+    base = f"/governance/ethics/{referral.public_id}"
+    assert team.post(f"{base}/publish/").status_code == 409
+    team.post(f"{base}/opinion/", {"opinion": "Avis", "recommendations": "", "adopted_on": "2026-04-10"})
+    assert team.post(f"{base}/publish/").status_code == 302
+    assert "Published to cooperators" in team.get("/governance/ethics/").content.decode()
+    team.post(
+        "/governance/participation/event/",
+        {"kind": "survey", "theme": "with_whom", "title": "Enquête", "held_on": "2026-04-01"},
+    )
+    event = ParticipationEvent.objects.get(title="Enquête")
+    coop = make_cooperator(shares=1)
+    url = f"/governance/participation/attendance/{event.public_id}/"
+    assert team.post(url, {"person_id": coop.person_id}).status_code == 302
+    twice = team.post(url, {"person_id": coop.person_id})
+    assert twice.status_code == 409 and "already on the attendance list" in twice.content.decode()
+    team.post("/governance/participation/recommendation/", {"theme": "how", "text": "R", "made_on": "2026-04-02"})
+    recommendation = Recommendation.objects.get(text="R")
+    team.post(
+        f"/governance/participation/action/{recommendation.public_id}/",
+        {"action": "A", "owner": "Board", "due_on": "2026-09-01"},
+    )
+    action = ActionItem.objects.get(recommendation=recommendation)
+    refused = team.post(f"/governance/participation/status/{action.public_id}/", {"status": "done"})
+    assert refused.status_code == 400
+    assert ActionItem.objects.get(pk=action.pk).status == "planned"
+    assert team.post("/governance/participation/nothing/").status_code == 404

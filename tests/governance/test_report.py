@@ -29,7 +29,17 @@ def test_figures_are_exact(group):
     ServiceUse.objects.create(
         person_id=uuid.uuid4(), year=2026, first_entity=group.alpha.entity, first_on=datetime.date(2026, 3, 1)
     )
+    from governance import services
+
+    event = services.participation_event_create(
+        kind="workshop", theme="governance", title="W", held_on=datetime.date(2026, 5, 1)
+    )
+    services.attendance_record(event=event, cooperator=make_cooperator(shares=1, on=datetime.date(2027, 1, 2)))
+    recommendation = services.recommendation_add(theme="how", text="R", made_on=datetime.date(2026, 5, 2))
+    services.action_add(recommendation=recommendation, action="A", owner="O", due_on=datetime.date(2026, 9, 1))
     report = social_report(year=2026)
+    assert (report.events_by_kind, report.attendance, report.recommendations) == ({"workshop": 1}, 1, 1)
+    assert report.actions_by_status == {"planned": 1}
     assert report.cooperators == 3
     assert report.cooperators_by_category == {"natural_user": 2, "legal_user": 1}
     assert report.cooperators_by_country == {"BE": 1, "SE": 2}
