@@ -330,7 +330,10 @@ OUTFLOW_GUARANTEE = "tenants.activities.coverage.no_guarantee"
 
 # Run before a performance is declared, inside its transaction (tenants/declarations/checks.py):
 # each may refuse with a PlatformError. The mutualised services plug in here.
-DECLARATION_CHECKS: list[str] = ["shared_services.insurance.services.declaration_insurance_check"]
+DECLARATION_CHECKS: list[str] = [
+    "governance.services.declaration_cooperator_check",
+    "shared_services.insurance.services.declaration_insurance_check",
+]
 # Run after a client or funder payment is recorded, inside its transaction (tenants/billing/services.py):
 # the guarantee fund takes back its wage advances first.
 PAYMENT_HOOKS: list[str] = [

@@ -78,6 +78,9 @@ class Command(BaseCommand):
             entity = self._entity(demo, creds)
             if entity is not None:
                 self._operations(entity, options["scale"])
+        from governance.demo import governance_demo_setup
+
+        governance_demo_setup(manager_username=GROUP_MANAGER)
         _save(creds)
         self._print(creds)
 
