@@ -202,7 +202,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
                 ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('quorum_percent', models.DecimalField(decimal_places=2, default=0, max_digits=5, verbose_name='quorum (% of the roll)')),
+                ('quorum_percent', models.DecimalField(decimal_places=2, default=0, max_digits=5, verbose_name='quorum (percentage of the roll)')),
                 ('majority_numerator', models.PositiveSmallIntegerField(verbose_name='majority numerator')),
                 ('majority_denominator', models.PositiveSmallIntegerField(verbose_name='majority denominator')),
                 ('majority_strict', models.BooleanField(default=False, verbose_name='strictly more than')),

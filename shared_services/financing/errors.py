@@ -18,7 +18,7 @@ catalog = ErrorCatalog(
         ),
         AMOUNT_INVALID: _("Enter an amount greater than zero."),
         NOT_PENDING: _("This request has already been decided."),
-        TERMS_INVALID: _("A loan needs an amount above zero, a rate of 0 % or more and 1 to 120 months."),
+        TERMS_INVALID: _("A loan needs an amount above zero, an interest rate of zero or more and 1 to 120 months."),
         INSTALMENT_NOT_COVERED: _("The activity's balance does not cover the instalment of %(amount)s %(currency)s."),
     }
 )
