@@ -316,3 +316,13 @@ def celery_worker_process(group, django_db_blocker):
 
 
 from .factories import in_books_eur, in_books_huf  # noqa: E402, F401  (fixtures shared by every test module)
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """A request activates its entity's language in the test's thread (as in a server's worker
+    thread, where the next request activates its own); each test starts from the default."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()

@@ -30,10 +30,16 @@ def wants_json(request: HttpRequest) -> bool:
 
 
 def error_response(request: HttpRequest, code: str, status: int) -> HttpResponse:
-    message = errors.MESSAGES[code]
-    if wants_json(request):
-        return JsonResponse({"error": {"code": code, "message": str(message)}}, status=status)
-    return render(request, "registry/error.html", {"code": code, "message": message}, status=status)
+    """Answered before any language middleware ran: speak the browser's language."""
+    language = translation.get_language_from_request(request)
+    with translation.override(language):
+        message = errors.MESSAGES[code]
+        if wants_json(request):
+            response: HttpResponse = JsonResponse({"error": {"code": code, "message": str(message)}}, status=status)
+        else:
+            response = render(request, "registry/error.html", {"code": code, "message": message}, status=status)
+    response.headers.setdefault("Content-Language", language)
+    return response
 
 
 class EntityRoutingMiddleware:
