@@ -17,4 +17,5 @@ urlpatterns = [
     path("admin/", group_admin_site.urls),
     path("services/", include("shared_services.urls_group")),
     path("api/v1/entities/", EntityListApi.as_view(), name="api-entity-list"),
+    path("api/v1/entities/provision/", include("federation_api.provisioning_api")),
 ]

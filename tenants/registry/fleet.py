@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import time
 from collections.abc import Callable, Iterable
@@ -62,13 +63,18 @@ class FleetReport:
         return [r for r in self.results if not r.ok]
 
 
+@functools.cache
+def _graph_nodes() -> tuple[str, ...]:
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return tuple(sorted(f"{app}.{name}" for app, name in loader.graph.nodes))
+
+
 def code_migrations() -> list[str]:
     """Every migration of the code ("app.name"), as Django records them in django_migrations.
 
     Every app's migrations are recorded in every schema (the router only turns the operations of
     non-tenant apps into no-ops), so an entity schema is up to date when all of them are there."""
-    loader = MigrationLoader(None, ignore_no_migrations=True)
-    return sorted(f"{app}.{name}" for app, name in loader.graph.nodes)
+    return list(_graph_nodes())
 
 
 # One statement: for each schema of the registry (plus the template, which always belongs to the

@@ -131,7 +131,7 @@ def entity_create_from(
 
     password = staff_password or secrets.token_urlsafe(12)
     if schema_from == SCHEMA_FROM_TEMPLATE:
-        template_ensure()  # a fresh database only: an existing template is migrated by deploys
+        template_ensure()  # normally a no-op: deploys migrate the template (migrate_fleet)
     try:
         with transaction.atomic():
             # Schema DDL is transactional in PostgreSQL: a failure below leaves no schema behind.

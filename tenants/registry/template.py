@@ -56,21 +56,20 @@ class TemplateStaleError(RuntimeError):
 
 
 def template_ensure() -> None:
-    """Create and migrate the template when it does not exist yet (a fresh database). An existing
-    template is never migrated here: that is the deploy's job (``migrate_fleet``), and a stale one is
-    refused by ``schema_clone``."""
-    connection.set_schema_to_public()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [f'"{TEMPLATE_SCHEMA}".django_migrations'])
-        if cursor.fetchone()[0]:
-            return
+    """Create the template on a fresh database, and bring it up to the code when it only lacks
+    migrations (a deploy that ran stock ``migrate_schemas`` instead of ``migrate_fleet``). A template
+    the code cannot explain (migrations unknown to it) is left alone: ``schema_clone`` refuses it."""
+    state = template_state(expected=code_migrations())
+    if state is not None and state.exists and not state.missing:
+        return
+    if state is not None and state.extra:
+        return
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_TEMPLATE_LOCK])
-            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [f'"{TEMPLATE_SCHEMA}".django_migrations'])
-            if cursor.fetchone()[0]:
-                return
-        schema_migrate(TEMPLATE_SCHEMA, lock_timeout="0")
+        state = template_state(expected=code_migrations())
+        if state is None or not state.exists or state.missing:
+            schema_migrate(TEMPLATE_SCHEMA, lock_timeout="0")
 
 
 def template_check() -> None:
