@@ -110,12 +110,14 @@ _CATALOG_SQL = {
         WHERE n.nspname = %(s)s AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid
                                                   AND k.contype IN ('p', 'u', 'x'))
         ORDER BY ic.relname""",
+    # Straight from pg_sequence: the pg_sequences view reads every sequence of the database first,
+    # seconds once there are thousands of entity sequences.
     "sequences": """
-        SELECT s.relname, ps.data_type::text, ps.last_value
-        FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
-        JOIN pg_namespace n ON n.oid = s.relnamespace
-        JOIN pg_sequences ps ON ps.schemaname = n.nspname AND ps.sequencename = s.relname
-        WHERE n.nspname = %(s)s AND d.deptype IN ('i', 'a') AND d.refobjsubid > 0""",
+        SELECT s.relname, format_type(q.seqtypid, NULL), pg_sequence_last_value(s.oid)
+        FROM pg_class s JOIN pg_namespace n ON n.oid = s.relnamespace JOIN pg_sequence q ON q.seqrelid = s.oid
+        WHERE n.nspname = %(s)s AND s.relkind = 'S' AND EXISTS (
+            SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = s.oid
+            AND d.deptype IN ('i', 'a') AND d.refobjsubid > 0)""",
     "functions": """
         SELECT pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
         WHERE n.nspname = %(s)s ORDER BY p.proname""",
