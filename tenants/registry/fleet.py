@@ -199,9 +199,11 @@ def _migrate_one(schema: str, lock_timeout: str, verbosity: int) -> SchemaResult
 
 
 def _child_migrate(schema: str, lock_timeout: str, verbosity: int) -> SchemaResult:
-    """In a worker process: its own database connection (the parent's was closed before forking)."""
+    """In a worker process: its own database connection (the parent's was closed before forking),
+    kept from one schema to the next (closed on a failure, which may have broken it)."""
     result = _migrate_one(schema, lock_timeout, verbosity)
-    connections.close_all()
+    if not result.ok:
+        connections.close_all()
     return result
 
 
