@@ -123,3 +123,36 @@ def test_code_migrations_cover_every_app():
     assert "ledger.0004_service_accounts" in names
     assert "entities.0001_initial" in names  # shared apps are recorded in every schema too
     assert len(names) == len(set(names))
+
+
+def test_the_command_in_parallel_processes_isolates_a_failure_and_resumes(group):
+    """The real command, --jobs 2 (forked workers), on committed state: one schema's table is held by
+    another session, the other schema is migrated, the exit status is 1; a re-run completes."""
+    import subprocess
+    import sys
+
+    from tests.conftest import PROJECT_DIR, subprocess_env
+
+    locked, other = group.books_eur.schema_name, group.books_huf.schema_name
+    command = [sys.executable, str(PROJECT_DIR / "manage.py"), "migrate_fleet", "--jobs", "2", "-v", "1"]
+    outside = psycopg.connect(database_url(), autocommit=True)
+    blocker = psycopg.connect(database_url())
+    try:
+        for schema in (locked, other):
+            outside.execute(f'DELETE FROM "{schema}".django_migrations WHERE app = %s AND name = %s', LEDGER_0004)
+        blocker.execute(f'LOCK TABLE "{locked}".ledger_account IN ACCESS EXCLUSIVE MODE')
+        run = subprocess.run(
+            [*command, "--lock-timeout", "300ms"], env=subprocess_env(), capture_output=True, text=True, check=False
+        )
+        assert run.returncode == 1, run.stdout + run.stderr
+        assert f"{locked}: FAILED" in run.stderr and "lock" in run.stderr.lower()
+        assert f"{other}: 1 migration(s)" in run.stdout
+        blocker.rollback()  # the other session lets go
+        rerun = subprocess.run(command, env=subprocess_env(), capture_output=True, text=True, check=False)
+        assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+        assert f"{locked}: 1 migration(s)" in rerun.stdout and other not in rerun.stdout
+    finally:
+        blocker.close()
+        subprocess.run(command, env=subprocess_env(), capture_output=True, check=False)
+        outside.close()
+    assert all(s.up_to_date for s in fleet_state())
