@@ -346,3 +346,13 @@ def test_api_permissions(group):
     assert not Entity.objects.filter(slug="t-perm").exists()
     missing = _manager(group).get(f"{API}00000000-0000-0000-0000-000000000000/", HTTP_HOST="localhost")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "provisioning_not_found"
+
+
+def test_group_admin_lists_provisioning_requests_read_only(group):
+    from federation_api.services import provisioning_request_create
+
+    provisioning_request_create(data=_body("t-adm"))
+    client = _manager(group)
+    page = client.get("/admin/federation_api/provisioningrequest/", HTTP_HOST="localhost")
+    assert page.status_code == 200 and "t-adm" in page.content.decode()
+    assert client.get("/admin/federation_api/provisioningrequest/add/", HTTP_HOST="localhost").status_code == 403
