@@ -4,7 +4,8 @@
   catalogs, migrations of every schema, demo data if the group is empty, then the web server, a Celery
   worker and Celery beat; prints the URLs and logins; Ctrl-C stops all of it, embedded servers included.
 * ``test``: the same set-up, then the whole test suite (extra arguments go to pytest).
-* ``bench``: the same set-up, then the benchmarks (``bench/routing.py``, then ``bench/declarations.py``);
+* ``bench``: the same set-up, then the benchmarks (``bench/routing.py``, ``bench/declarations.py``, then
+  ``bench/tenancy.py``);
   ``--only NAME`` runs one of them; other arguments go to them (see ``cmd_bench``).
 * ``stop``: stop embedded servers left running (by a plain ``manage.py`` call, for example).
 
@@ -137,14 +138,15 @@ def cmd_test(args: argparse.Namespace) -> int:
     return result.returncode
 
 
-BENCHMARKS = ("routing", "declarations")
-# Options only bench/declarations.py knows (with whether they take a value); the others go to every benchmark.
+BENCHMARKS = ("routing", "declarations", "tenancy")
+# Options only bench/declarations.py (and bench/tenancy.py, which ignores what it does not know) knows, with
+# whether they take a value; the others go to every benchmark.
 _DECLARATIONS_ONLY = {"--quick": False, "--invoices": True}
 
 
 def _bench_args(name: str, args: list[str]) -> list[str]:
     """The options for one benchmark: ``--quick``/``--invoices N`` only reach bench/declarations.py."""
-    if name == "declarations":
+    if name in ("declarations", "tenancy"):
         return list(args)
     kept, skip = [], False
     for arg in args:
@@ -160,9 +162,10 @@ def _bench_args(name: str, args: list[str]) -> list[str]:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    """Every benchmark in turn (bench/routing.py, then bench/declarations.py), or those named with
-    ``--only NAME`` (repeatable or comma-separated). Other options pass through: ``--seconds`` and
-    ``--rounds`` to every benchmark, ``--quick`` and ``--invoices N`` to bench/declarations.py only."""
+    """Every benchmark in turn (bench/routing.py, bench/declarations.py, bench/tenancy.py), or those named
+    with ``--only NAME`` (repeatable or comma-separated). Other options pass through: ``--seconds`` and
+    ``--rounds`` to every benchmark, ``--quick`` to bench/declarations.py and bench/tenancy.py,
+    ``--invoices N`` to bench/declarations.py (bench/tenancy.py ignores it)."""
     only = [name for value in args.only or [] for name in value.split(",") if name]
     unknown = [name for name in only if name not in BENCHMARKS]
     if unknown:

@@ -17,6 +17,7 @@ from django_tenants.utils import tenant_context
 from . import errors, validators
 from .models import Domain, Entity, EntityEvent, EntityEventKind, EntityStatus
 from .routing import routing_cache
+from .template import schema_clone, template_ensure
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,54 @@ def entity_create(
     is_demo: bool = False,
     acting_user: object | None = None,
 ) -> EntityCreated:
-    """Create an entity: registry row, schema with every tenant migration, primary domain, first staff
-    user (an administrator of that entity only). All of it, or nothing."""
+    """Create an entity: registry row, schema cloned from the migrated template (see
+    ``registry.template``), primary domain, first staff user (an administrator of that entity only).
+    All of it, or nothing."""
+    return entity_create_from(
+        SCHEMA_FROM_TEMPLATE,
+        slug=slug,
+        display_name=display_name,
+        legal_name=legal_name,
+        country=country,
+        legal_form=legal_form,
+        company_number=company_number,
+        currency=currency,
+        languages=languages,
+        default_language=default_language,
+        staff_email=staff_email,
+        staff_password=staff_password,
+        is_central=is_central,
+        is_demo=is_demo,
+        acting_user=acting_user,
+    )
+
+
+SCHEMA_FROM_TEMPLATE = "template"  # clone _entity_template by DDL (tens of milliseconds)
+SCHEMA_FROM_MIGRATIONS = "migrations"  # run every tenant migration (the reference path, seconds)
+
+
+def entity_create_from(
+    schema_from: str,
+    *,
+    slug: str,
+    display_name: str,
+    legal_name: str,
+    country: str,
+    legal_form: str,
+    company_number: str,
+    currency: str,
+    languages: list[str],
+    default_language: str,
+    staff_email: str,
+    staff_password: str | None = None,
+    is_central: bool = False,
+    is_demo: bool = False,
+    acting_user: object | None = None,
+) -> EntityCreated:
+    """``entity_create`` with the way the schema is built chosen: ``"template"`` or ``"migrations"``
+    (both give the same schema; tests/registry/test_provisioning.py compares them)."""
+    if schema_from not in (SCHEMA_FROM_TEMPLATE, SCHEMA_FROM_MIGRATIONS):
+        raise ValueError(f"schema_from must be 'template' or 'migrations', not {schema_from!r}")
     slug = validators.clean_slug(slug)
     display_name = (display_name or "").strip()
     legal_name = (legal_name or "").strip()
@@ -83,6 +130,8 @@ def entity_create(
         raise errors.entity_error(errors.CENTRAL_EXISTS, field="is_central", status=409)
 
     password = staff_password or secrets.token_urlsafe(12)
+    if schema_from == SCHEMA_FROM_TEMPLATE:
+        template_ensure()  # normally a no-op: deploys migrate the template (migrate_fleet)
     try:
         with transaction.atomic():
             # Schema DDL is transactional in PostgreSQL: a failure below leaves no schema behind.
@@ -100,7 +149,12 @@ def entity_create(
                 is_central=is_central,
                 is_demo=is_demo,
             )
-            entity.save(verbosity=0)
+            if schema_from == SCHEMA_FROM_TEMPLATE:
+                entity.auto_create_schema = False
+                entity.save(verbosity=0)
+                schema_clone(entity.schema_name)
+            else:
+                entity.save(verbosity=0)
             Domain.objects.create(domain=domain, tenant=entity, is_primary=True)
             with tenant_context(entity):
                 for provisioner in settings.ENTITY_PROVISIONERS:
