@@ -318,7 +318,9 @@ class ResolutionType(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
-    quorum_percent = models.DecimalField(_("quorum (percentage of the roll)"), max_digits=5, decimal_places=2, default=0)
+    quorum_percent = models.DecimalField(
+        _("quorum (percentage of the roll)"), max_digits=5, decimal_places=2, default=0
+    )
     majority_numerator = models.PositiveSmallIntegerField(_("majority numerator"))
     majority_denominator = models.PositiveSmallIntegerField(_("majority denominator"))
     majority_strict = models.BooleanField(_("strictly more than"), default=False)

@@ -89,7 +89,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     _stop_on_signals()
     with Services() as env:
         prepare(env, os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.dev"))
-        manage(env, "migrate_schemas", "--executor", "standard", "-v", "0")
+        manage(env, "migrate_schemas", "--shared", "-v", "0")
+        manage(env, "migrate_fleet", "-v", "0")  # the entity template first, then every entity schema
         manage(env, "seed_demo", "--if-empty")
         port = str(args.port)
         env["PLATFORM_PUBLIC_PORT"] = port
