@@ -49,7 +49,11 @@ def test_working_days_skip_weekends_and_the_countrys_holidays(db):
     assert working_days_after(country="BE", start=datetime.date(2026, 5, 6), days=2) == datetime.date(2026, 5, 8)
 
 
-def test_a_wage_is_paid_on_d_plus_7_with_the_funds_advance_and_repaid_first(fund_entities, committed):
+def test_a_wage_is_paid_on_d_plus_7_with_the_funds_advance_and_repaid_first(fund_entities, committed, monkeypatch):
+    from shared_services.guarantee.tasks import movement_execute
+
+    # This test plays the worker's part itself (a session worker may be running: keep it out).
+    monkeypatch.setattr(movement_execute, "send_on_commit", lambda *args, **kwargs: None)
     entity = fund_entities[0]
     endow("10000.00")
     perf = declare(entity, to=FRIDAY)  # 1000 net, levy 65, wage 500 x 1.35 = 675
@@ -195,7 +199,13 @@ def test_limits_refuse_with_the_figures_and_write_nothing(fund_entities, committ
         FundLimit.objects.filter(entity=entity).delete()
 
 
-def test_a_client_paying_between_decision_and_execution_shrinks_the_advance_to_nothing(fund_entities, committed):
+def test_a_client_paying_between_decision_and_execution_shrinks_the_advance_to_nothing(
+    fund_entities, committed, monkeypatch
+):
+    from shared_services.guarantee.tasks import movement_execute
+
+    # The decision's message is still in the queue when the client pays (no worker picks it up here).
+    monkeypatch.setattr(movement_execute, "send_on_commit", lambda *args, **kwargs: None)
     entity = fund_entities[0]
     endow("2000.00")
     perf = declare(entity, to=FRIDAY)

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 # A migration whose operations are safe to re-apply: choices (no SQL) and get_or_create of 3 accounts.
 LEDGER_0004 = ("ledger", "0004_service_accounts")
-ADDED_ACCOUNT = "equipment_loan_payable"
+ADDED_ACCOUNT = "subsidy_advance_payable"
 
 
 def _statements(action) -> tuple[Any, list[str]]:  # type: ignore[no-untyped-def]
