@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from config.db import connection
 from config.pdf import PdfDocument
+from shared_services.documents import document_check
 from tenants.declarations.checks import DeclarationFacts
 from tenants.registry.models import Entity
 
@@ -37,8 +38,6 @@ REQUIRED_COVER = {
     "fees": (PolicyKind.CIVIL_LIABILITY,),
     "authors_rights": (PolicyKind.CIVIL_LIABILITY,),
 }
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-DOCUMENT_TYPES = {".pdf": b"%PDF", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff", ".png": b"\x89PNG"}
 
 
 def policy_covering(*, kind: str, country: str, start: datetime.date, end: datetime.date) -> InsurancePolicy | None:
@@ -204,15 +203,10 @@ def claim_transition(*, claim: Claim, to: str, by: str, note: str = "") -> Claim
 
 
 def claim_document_add(*, claim: Claim, upload: UploadedFile, by: str) -> ClaimDocument:
-    name = upload.name or "document"
-    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if (upload.size or 0) > MAX_DOCUMENT_BYTES:
-        raise errors.catalog.error(errors.DOCUMENT_TOO_BIG, field="file", limit=MAX_DOCUMENT_BYTES // (1024 * 1024))
-    head = upload.read(8)
-    upload.seek(0)
-    if suffix not in DOCUMENT_TYPES or not head.startswith(DOCUMENT_TYPES[suffix]):
-        raise errors.catalog.error(errors.DOCUMENT_TYPE, field="file")
-    document = ClaimDocument(claim=claim, name=name[:200], size=upload.size or 0, uploaded_by=by)
+    name = document_check(
+        upload, catalog=errors.catalog, too_big=errors.DOCUMENT_TOO_BIG, wrong_type=errors.DOCUMENT_TYPE
+    )
+    document = ClaimDocument(claim=claim, name=name, size=upload.size or 0, uploaded_by=by)
     document.file = upload  # type: ignore[assignment]
     document.save()
     return document

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.db import connection
-from shared_services.insurance.services import DOCUMENT_TYPES, MAX_DOCUMENT_BYTES
+from shared_services.documents import document_check
 from tenants.registry.models import Entity
 
 from . import errors
@@ -124,15 +124,10 @@ def case_note_add(*, case: LegalCase, text: str, by: str) -> CaseNote:
 
 def case_document_add(*, case: LegalCase, upload: UploadedFile, by: str) -> CaseDocument:
     _open(case)
-    name = upload.name or "document"
-    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if (upload.size or 0) > MAX_DOCUMENT_BYTES:
-        raise errors.catalog.error(errors.DOCUMENT_TOO_BIG, field="file", limit=MAX_DOCUMENT_BYTES // (1024 * 1024))
-    head = upload.read(8)
-    upload.seek(0)
-    if suffix not in DOCUMENT_TYPES or not head.startswith(DOCUMENT_TYPES[suffix]):
-        raise errors.catalog.error(errors.DOCUMENT_TYPE, field="file")
-    document = CaseDocument(case=case, name=name[:200], size=upload.size or 0, uploaded_by=by)
+    name = document_check(
+        upload, catalog=errors.catalog, too_big=errors.DOCUMENT_TOO_BIG, wrong_type=errors.DOCUMENT_TYPE
+    )
+    document = CaseDocument(case=case, name=name, size=upload.size or 0, uploaded_by=by)
     document.file = upload  # type: ignore[assignment]
     document.save()
     return document
