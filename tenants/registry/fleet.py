@@ -3,7 +3,7 @@
 * ``fleet_state()`` reads, with ONE query, which of the code's migrations each schema is missing:
   the list of schemas comes from the registry joined to ``pg_namespace``/``pg_class`` (a schema or
   its ``django_migrations`` table may not exist yet), and each schema's own ``django_migrations`` is
-  read by ``query_to_xml`` inside that same statement. Up-to-date schemas are never handed to
+  read by the PL/pgSQL function ``platform_migrations_diff`` inside that same statement. Up-to-date schemas are never handed to
   Django's ``migrate`` (which costs about 130 ms per schema even with nothing to do).
 * ``fleet_migrate()`` migrates the schemas that are behind, in parallel worker processes
   (``jobs``), each with ``SET lock_timeout`` so that a migration waiting on a busy table fails fast
@@ -79,8 +79,8 @@ def code_migrations() -> list[str]:
 
 # One statement: for each schema of the registry (plus the template, which always belongs to the
 # fleet), the code migrations missing from its django_migrations and those it has that the code
-# does not know; NULL when the schema or its table does not exist. query_to_xml runs the
-# per-schema read inside this same statement.
+# does not know; NULL when the schema or its table does not exist. The per-schema read runs inside
+# this same statement through platform_migrations_diff (registry migration 0005, PL/pgSQL).
 _STATE_SQL = """
 WITH schemas AS (
     SELECT schema_name FROM {entity_table}
@@ -88,17 +88,12 @@ WITH schemas AS (
 )
 SELECT s.schema_name,
        c.oid IS NOT NULL AS has_table,
-       CASE WHEN c.oid IS NULL THEN NULL ELSE (xpath('/row/m/text()', query_to_xml(format(
-           'SELECT coalesce(string_agg(x, '' '' ORDER BY x), '''') AS m FROM unnest(%%L::text[]) AS x '
-           'WHERE x NOT IN (SELECT app || ''.'' || name FROM %%I.django_migrations)',
-           %(expected)s::text, s.schema_name), false, true, '')))[1]::text END AS missing,
-       CASE WHEN c.oid IS NULL THEN NULL ELSE (xpath('/row/e/text()', query_to_xml(format(
-           'SELECT coalesce(string_agg(app || ''.'' || name, '' '' ORDER BY app, name), '''') AS e '
-           'FROM %%I.django_migrations WHERE NOT (app || ''.'' || name = ANY (%%L::text[]))',
-           s.schema_name, %(expected)s::text), false, true, '')))[1]::text END AS extra
+       d.missing,
+       d.extra
 FROM schemas s
 LEFT JOIN pg_namespace n ON n.nspname = s.schema_name
 LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = 'django_migrations' AND c.relkind = 'r'
+CROSS JOIN LATERAL public.platform_migrations_diff(s.schema_name, %(expected)s::text[]) AS d
 WHERE s.schema_name <> 'public'
 ORDER BY s.schema_name
 """
