@@ -3,8 +3,8 @@
 * ``fleet_state()`` reads, with ONE query, which of the code's migrations each schema is missing:
   the list of schemas comes from the registry joined to ``pg_namespace``/``pg_class`` (a schema or
   its ``django_migrations`` table may not exist yet), and each schema's own ``django_migrations`` is
-  read by the PL/pgSQL function ``platform_migrations_diff`` inside that same statement. Up-to-date schemas are never handed to
-  Django's ``migrate`` (which costs about 130 ms per schema even with nothing to do).
+  read by the PL/pgSQL function ``platform_migrations_diff`` inside that same statement. Up-to-date
+  schemas are never handed to Django's ``migrate`` (which costs about 130 ms per schema even with nothing to do).
 * ``fleet_migrate()`` migrates the schemas that are behind, in parallel worker processes
   (``jobs``), each with ``SET lock_timeout`` so that a migration waiting on a busy table fails fast
   instead of queueing every query of that entity behind it. A failure is reported and the others
