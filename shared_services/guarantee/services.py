@@ -195,6 +195,10 @@ def movement_execute(*, movement_id: uuid.UUID) -> FundMovement:
         movement = FundMovement.objects.select_for_update().get(public_id=movement_id, entity=entity)
         if movement.status != MovementStatus.DECIDED:
             return movement
+        # A decision reads the exposure in several statements: moving this one from "decided" to the
+        # ledger while a decision reads could hide it from both reads. Decisions and executions of a
+        # currency therefore take turns.
+        _lock_currency(movement.currency)
         fault_point("guarantee.execute.before")
         if not _entity_side(movement):
             movement.status = MovementStatus.CANCELLED

@@ -105,15 +105,18 @@ def test_concurrent_requests_from_two_entities_never_cross_their_limits(fund_ent
         FundLimit.objects.create(scope="entity", entity=entity, currency="EUR", amount=Decimal("2000.00"))
     try:
         before = {e.pk: exposure(currency="EUR", entity_id=e.pk).total for e in fund_entities}
-        performances = [declare(entity, to=FRIDAY) for entity in fund_entities for _ in range(5)]
+        performances = [declare(entity, to=FRIDAY) for entity in fund_entities for _ in range(8)]
 
         def pay(index: int) -> object:
             perf = performances[index]
             with tenant_context(perf.entity):
                 try:
-                    return services.guarantee_wage_pay(contract_id=perf.contract_id, on=DUE)
+                    movement = services.guarantee_wage_pay(contract_id=perf.contract_id, on=DUE)
                 except PlatformError as error:
                     return error.code
+                # Executed at once, as a worker would while other decisions are being taken.
+                assert movement is not None
+                return services.movement_execute(movement_id=movement.public_id)
 
         results = _run_threads(len(performances), pay)
         assert all(isinstance(r, FundMovement) or r == "guarantee_entity_limit_exceeded" for r in results), results
