@@ -1,0 +1,23 @@
+from django.utils.translation import gettext_lazy as _
+
+from config.errors import ErrorCatalog
+
+UNKNOWN_ENTITY = "federation_unknown_entity"
+BAD_PERIOD = "federation_period_invalid"
+FUTURE_PERIOD = "federation_period_in_future"
+UNKNOWN_CURRENCY = "federation_unknown_currency"
+RATE_MISSING = "federation_rate_missing"
+BAD_CHOICE = "federation_invalid_choice"
+RATES_FILE = "federation_rates_file_invalid"
+
+catalog = ErrorCatalog(
+    {
+        UNKNOWN_ENTITY: _("No entity has the id %(entity)s."),
+        BAD_PERIOD: _("A period is a month written YYYY-MM, not %(value)s."),
+        FUTURE_PERIOD: _("The period %(period)s is in the future."),
+        UNKNOWN_CURRENCY: _("%(currency)s is not a currency of the group."),
+        RATE_MISSING: _("No reference rate for %(currency)s in %(period)s: load the ECB rates of that month."),
+        BAD_CHOICE: _("%(value)s is not one of: %(choices)s."),
+        RATES_FILE: _("The rates file is not in the ECB format (Date,USD,JPY,...): %(problem)s."),
+    }
+)
