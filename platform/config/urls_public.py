@@ -18,4 +18,5 @@ urlpatterns = [
     path("services/", include("shared_services.urls_group")),
     path("governance/", include("governance.urls")),
     path("api/v1/entities/", EntityListApi.as_view(), name="api-entity-list"),
+    path("api/v1/federation/", include("federation_api.urls")),
 ]
