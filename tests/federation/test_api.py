@@ -48,7 +48,7 @@ def gina(group):
 
 @pytest.fixture
 def reader():
-    user = get_user_model().objects.create_user(username="rita@group.test", password="x")  # noqa: S106
+    user = get_user_model().objects.create_user(username="rita@group.test", password="x")
     user.groups.add(AuthGroup.objects.get_or_create(name="federation_reader")[0])
     return _client(user)
 
@@ -169,9 +169,7 @@ def test_bad_input_is_refused_with_a_code(group, gina, drained):
     _refused(gina.get(figures, {"by": "planet"}, HTTP_HOST=HOST), 400, "federation_invalid_choice")
     _refused(gina.get(figures, {"entity": str(uuid.uuid4())}, HTTP_HOST=HOST), 404, "federation_unknown_entity")
     _refused(gina.get(figures, {"entity": "nope"}, HTTP_HOST=HOST), 404, "federation_unknown_entity")
-    _refused(
-        gina.get(f"/api/v1/federation/entities/{uuid.uuid4()}/", HTTP_HOST=HOST), 404, "federation_unknown_entity"
-    )
+    _refused(gina.get(f"/api/v1/federation/entities/{uuid.uuid4()}/", HTTP_HOST=HOST), 404, "federation_unknown_entity")
     # A currency without a rate for a period with figures: an error naming both, never a zero.
     period = Fact.objects.filter(currency="SEK").order_by("period").values_list("period", flat=True).first()
     assert period is not None
