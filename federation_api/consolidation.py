@@ -115,6 +115,12 @@ def _touch(entity: Entity, applied: int) -> None:
     state.save(update_fields=["last_drained_at", "events_applied"])
 
 
+def _lock(entity: Entity) -> None:
+    """Serialise the drains and rebuilds of one entity (its drain state row is the lock)."""
+    DrainState.objects.get_or_create(entity=entity)
+    DrainState.objects.select_for_update().get(entity=entity)
+
+
 def entity_drain(*, entity: Entity, batch: int = BATCH) -> int:
     """Drain the entity's unpublished ledger events (oldest first, by batch); returns how many
     were newly applied."""
@@ -122,6 +128,7 @@ def entity_drain(*, entity: Entity, batch: int = BATCH) -> int:
     with tenant_context(entity):
         while True:
             with transaction.atomic():
+                _lock(entity)
                 events = port.unpublished_events(limit=batch)
                 applied = events_apply(entity=entity, events=events)
                 port.events_mark_published(outbox_ids=[e.outbox_id for e in events], at=timezone.now())
@@ -131,22 +138,48 @@ def entity_drain(*, entity: Entity, batch: int = BATCH) -> int:
                 return total
 
 
-def entity_rebuild(*, entity: Entity, batch: int = 5000) -> int:
-    """Forget the entity's facts and count every one of its ledger events again."""
-    total = 0
+def _rebuild_sql() -> str:
+    classes = " ".join(f"WHEN '{kind}' THEN '{klass}'" for kind, klass in sorted(ACCOUNT_CLASSES.items()))
+    fact, applied = Fact._meta.db_table, AppliedEvent._meta.db_table
+    # The same folding as ``_fold`` (a reversal counts under the kind it reverses; ``entries`` counts
+    # the events behind each fact), in one statement over the entity's outbox.
+    return f"""
+WITH ev AS (
+    SELECT o.id, o.event_id, o.payload,
+           CASE WHEN o.payload->>'kind' = 'reversal' AND o.payload->>'reverses' IS NOT NULL
+                THEN COALESCE(r.kind, 'reversal') ELSE o.payload->>'kind' END AS flow
+    FROM {port.OUTBOX_TABLE} o
+    LEFT JOIN {port.ENTRY_TABLE} r ON r.public_id = (o.payload->>'reverses')::uuid
+    WHERE o.kind = %(kind)s
+), claimed AS (
+    INSERT INTO public.{applied} (event_id, entity_id, applied_at)
+    SELECT event_id, %(entity)s, now() FROM ev
+    ON CONFLICT (event_id) DO NOTHING
+    RETURNING event_id
+)
+INSERT INTO public.{fact}
+    (entity_id, country, period, activity_stage, flow, account_kind, account_class, currency, amount, entries)
+SELECT %(entity)s, %(country)s, date_trunc('month', (ev.payload->>'date')::date)::date,
+       COALESCE(l->>'activity_stage', ''), ev.flow, l->>'account_kind',
+       CASE l->>'account_kind' {classes} ELSE 'liability' END,
+       l->>'currency', sum((l->>'amount')::numeric), count(DISTINCT ev.id)
+FROM ev CROSS JOIN LATERAL jsonb_array_elements(ev.payload->'lines') l
+GROUP BY 3, 4, 5, 6, 7, 8
+"""  # noqa: S608 - table names are ours
+
+
+def entity_rebuild(*, entity: Entity) -> int:
+    """Forget the entity's facts and count every one of its ledger events again, in one set-based
+    statement over its outbox (same figures as draining them one by one)."""
     with tenant_context(entity), transaction.atomic():
+        _lock(entity)
         Fact.objects.filter(entity=entity).delete()
         AppliedEvent.objects.filter(entity=entity).delete()
-        DrainState.objects.filter(entity=entity).update(events_applied=0)
-        after = 0
-        while True:
-            events = port.all_events(after_id=after, limit=batch)
-            if not events:
-                break
-            total += events_apply(entity=entity, events=events)
-            port.events_mark_published(outbox_ids=[e.outbox_id for e in events], at=timezone.now())
-            after = events[-1].outbox_id
-        _touch(entity, total)
+        with connection.cursor() as cursor:
+            cursor.execute(_rebuild_sql(), {"kind": port.ENTRY_POSTED, "entity": entity.pk, "country": entity.country})
+        port.events_mark_all_published(at=timezone.now())
+        total = AppliedEvent.objects.filter(entity=entity).count()
+        DrainState.objects.filter(entity=entity).update(last_drained_at=timezone.now(), events_applied=total)
     return total
 
 

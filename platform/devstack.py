@@ -137,15 +137,15 @@ def cmd_test(args: argparse.Namespace) -> int:
     return result.returncode
 
 
-BENCHMARKS = ("routing", "declarations")
+BENCHMARKS = ("routing", "declarations", "federation")
 # Options only bench/declarations.py knows (with whether they take a value); the others go to every benchmark.
 _DECLARATIONS_ONLY = {"--quick": False, "--invoices": True}
 
 
 def _bench_args(name: str, args: list[str]) -> list[str]:
     """The options for one benchmark: ``--quick``/``--invoices N`` only reach bench/declarations.py."""
-    if name == "declarations":
-        return list(args)
+    if name in {"declarations", "federation"}:
+        return list(args)  # bench/federation.py knows --quick too (and ignores --invoices' absence)
     kept, skip = [], False
     for arg in args:
         if skip:

@@ -93,3 +93,24 @@ def test_undrained_events_show_as_differences(group):
     entity = group.alpha.entity
     differences = consolidation.entity_reconcile(entity=entity)
     assert differences and all(d.consolidated == 0 for d in differences)
+
+
+def test_the_drain_task_runs_in_an_entity_only(group):
+    from config.tasks import TenantRequiredError
+    from federation_api.tasks import entity_drain
+
+    with pytest.raises(TenantRequiredError):
+        entity_drain.apply()
+    with tenant_context(group.alpha.entity):
+        result = entity_drain.apply()
+    assert result.get() > 0
+    assert consolidation.entity_reconcile(entity=group.alpha.entity) == []
+
+
+def test_drain_all_sends_one_drain_per_entity(group, monkeypatch):
+    from federation_api import tasks
+
+    sent: list[str] = []
+    monkeypatch.setattr(tasks.entity_drain, "apply_async", lambda *a, **k: sent.append(tasks.connection.schema_name))
+    assert tasks.drain_all.apply().get() == len(sent)
+    assert {p.entity.schema_name for p in group.all} <= set(sent)

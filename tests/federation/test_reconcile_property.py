@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from federation_api import consolidation
+from federation_api.models import Fact
 from tenants.activities.models import Activity
 from tenants.ledger.models import AccountKind, EntryKind, JournalEntry
 from tenants.ledger.money import round_amount
@@ -30,6 +31,13 @@ OPERATION = st.tuples(
     st.integers(0, 4),  # months back
     st.integers(1, 28),  # day
 )
+
+
+def _facts(entity) -> dict[tuple, tuple[Decimal, int]]:
+    return {
+        (f.period, f.activity_stage, f.flow, f.account_kind, f.currency): (f.amount, f.entries)
+        for f in Fact.objects.filter(entity=entity)
+    }
 
 
 def _activity(currency: str) -> Activity:
@@ -101,3 +109,6 @@ def test_reconcile_after_random_operations_replays_and_reordering(group, operati
         consolidation.entity_drain(entity=entity, batch=rng.randint(1, 7))
         consolidation.entity_drain(entity=entity)
         assert consolidation.entity_reconcile(entity=entity) == []
+        drained = _facts(entity)
+        consolidation.entity_rebuild(entity=entity)
+        assert _facts(entity) == drained
