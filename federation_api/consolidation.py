@@ -142,10 +142,12 @@ def _rebuild_sql() -> str:
     classes = " ".join(f"WHEN '{kind}' THEN '{klass}'" for kind, klass in sorted(ACCOUNT_CLASSES.items()))
     fact, applied = Fact._meta.db_table, AppliedEvent._meta.db_table
     # The same folding as ``_fold`` (a reversal counts under the kind it reverses; ``entries`` counts
-    # the events behind each fact), in one statement over the entity's outbox.
+    # the events behind each fact: lines are first summed per event and key, then per key), in one
+    # statement over the entity's outbox. Only unpublished events need claiming: a published event
+    # was claimed in the transaction that published it.
     return f"""
 WITH ev AS (
-    SELECT o.id, o.event_id, o.payload,
+    SELECT o.id, o.event_id, o.published_at, o.payload,
            CASE WHEN o.payload->>'kind' = 'reversal' AND o.payload->>'reverses' IS NOT NULL
                 THEN COALESCE(r.kind, 'reversal') ELSE o.payload->>'kind' END AS flow
     FROM {port.OUTBOX_TABLE} o
@@ -153,29 +155,34 @@ WITH ev AS (
     WHERE o.kind = %(kind)s
 ), claimed AS (
     INSERT INTO public.{applied} (event_id, entity_id, applied_at)
-    SELECT event_id, %(entity)s, now() FROM ev
+    SELECT event_id, %(entity)s, now() FROM ev WHERE published_at IS NULL
     ON CONFLICT (event_id) DO NOTHING
     RETURNING event_id
+), per_event AS (
+    SELECT date_trunc('month', (ev.payload->>'date')::date)::date AS period,
+           COALESCE(l->>'activity_stage', '') AS stage, ev.flow, l->>'account_kind' AS account_kind,
+           l->>'currency' AS currency, sum((l->>'amount')::numeric) AS amount
+    FROM ev CROSS JOIN LATERAL jsonb_array_elements(ev.payload->'lines') l
+    GROUP BY ev.id, 1, 2, 3, 4, 5
 )
 INSERT INTO public.{fact}
     (entity_id, country, period, activity_stage, flow, account_kind, account_class, currency, amount, entries)
-SELECT %(entity)s, %(country)s, date_trunc('month', (ev.payload->>'date')::date)::date,
-       COALESCE(l->>'activity_stage', ''), ev.flow, l->>'account_kind',
-       CASE l->>'account_kind' {classes} ELSE 'liability' END,
-       l->>'currency', sum((l->>'amount')::numeric), count(DISTINCT ev.id)
-FROM ev CROSS JOIN LATERAL jsonb_array_elements(ev.payload->'lines') l
-GROUP BY 3, 4, 5, 6, 7, 8
+SELECT %(entity)s, %(country)s, period, stage, flow, account_kind,
+       CASE account_kind {classes} ELSE 'liability' END, currency, sum(amount), count(*)
+FROM per_event
+GROUP BY period, stage, flow, account_kind, currency
 """  # noqa: S608 - table names are ours
 
 
 def entity_rebuild(*, entity: Entity) -> int:
     """Forget the entity's facts and count every one of its ledger events again, in one set-based
-    statement over its outbox (same figures as draining them one by one)."""
+    statement over its outbox (same figures as draining them one by one). The applied-event keys
+    stay: they name the same events, and keep any replay arriving later a no-op."""
     with tenant_context(entity), transaction.atomic():
         _lock(entity)
         Fact.objects.filter(entity=entity).delete()
-        AppliedEvent.objects.filter(entity=entity).delete()
         with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'")  # aggregate in memory, not on disk
             cursor.execute(_rebuild_sql(), {"kind": port.ENTRY_POSTED, "entity": entity.pk, "country": entity.country})
         port.events_mark_all_published(at=timezone.now())
         total = AppliedEvent.objects.filter(entity=entity).count()
