@@ -1,4 +1,5 @@
-"""Errors of the federation API. Each has a stable code and a translated message."""
+"""Errors of the federation: provisioning requests and the consolidated figures. Each has a stable
+code and a translated message."""
 
 from __future__ import annotations
 
@@ -10,6 +11,13 @@ FIELD_REQUIRED = "provisioning_field_required"
 IN_PROGRESS = "provisioning_in_progress"
 TEMPLATE_STALE = "provisioning_template_stale"
 NOT_FOUND = "provisioning_not_found"
+UNKNOWN_ENTITY = "federation_unknown_entity"
+BAD_PERIOD = "federation_period_invalid"
+FUTURE_PERIOD = "federation_period_in_future"
+UNKNOWN_CURRENCY = "federation_unknown_currency"
+RATE_MISSING = "federation_rate_missing"
+BAD_CHOICE = "federation_invalid_choice"
+RATES_FILE = "federation_rates_file_invalid"
 
 catalog = ErrorCatalog(
     {
@@ -17,5 +25,12 @@ catalog = ErrorCatalog(
         IN_PROGRESS: _("An entity with this short name is already being created."),
         TEMPLATE_STALE: _("The platform is being updated; try again once the update is finished."),
         NOT_FOUND: _("No such provisioning request."),
+        UNKNOWN_ENTITY: _("No entity has the id %(entity)s."),
+        BAD_PERIOD: _("A period is a month written YYYY-MM, not %(value)s."),
+        FUTURE_PERIOD: _("The period %(period)s is in the future."),
+        UNKNOWN_CURRENCY: _("%(currency)s is not a currency of the group."),
+        RATE_MISSING: _("No reference rate for %(currency)s in %(period)s: load the ECB rates of that month."),
+        BAD_CHOICE: _("%(value)s is not one of: %(choices)s."),
+        RATES_FILE: _("The rates file is not in the ECB format (Date,USD,JPY,...): %(problem)s."),
     }
 )

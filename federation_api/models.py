@@ -1,4 +1,6 @@
-"""Provisioning requests (public schema): a new entity asked for through the API, built by a task."""
+"""Public models of the federation: provisioning requests (a new entity asked for through the API, built
+by a task) and the consolidation read model (facts drained from every entity's ledger outbox, the
+events already applied, each entity's drain state, and ECB reference rates)."""
 
 from __future__ import annotations
 
@@ -52,3 +54,89 @@ class ProvisioningRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slug} ({self.status})"
+
+
+class Fact(models.Model):
+    """Sum of ledger lines of one entity for one month, activity stage, flow (entry kind; a reversal
+    counts under the kind it reverses), account kind and currency. Amounts are the ledger's signed
+    amounts (debit > 0); ``entries`` counts the entries that contributed."""
+
+    id = models.BigAutoField(primary_key=True)
+    entity = models.ForeignKey("entities.Entity", on_delete=models.PROTECT, related_name="+")
+    country = models.CharField(_("country"), max_length=2)
+    period = models.DateField(_("period"))  # first day of the month
+    activity_stage = models.CharField(_("activity stage"), max_length=40, blank=True)
+    flow = models.CharField(_("flow"), max_length=40)
+    account_kind = models.CharField(_("account kind"), max_length=40)
+    account_class = models.CharField(_("account class"), max_length=20)
+    currency = models.CharField(_("currency"), max_length=3)
+    amount = models.DecimalField(_("amount"), max_digits=20, decimal_places=2)
+    entries = models.BigIntegerField(_("entries"), default=0)
+
+    class Meta:
+        verbose_name = _("consolidated fact")
+        verbose_name_plural = _("consolidated facts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "period", "activity_stage", "flow", "account_kind", "currency"],
+                name="federation_fact_grain",
+            )
+        ]
+        indexes = [models.Index(fields=["period", "flow"], name="federation_fact_period_flow")]
+
+    def __str__(self) -> str:
+        return f"{self.entity_id} {self.period:%Y-%m} {self.flow} {self.account_kind} {self.amount} {self.currency}"
+
+
+class AppliedEvent(models.Model):
+    """An outbox event already counted in the facts: applying it again is a no-op."""
+
+    id = models.BigAutoField(primary_key=True)
+    event_id = models.UUIDField(unique=True)
+    entity = models.ForeignKey("entities.Entity", on_delete=models.PROTECT, related_name="+")
+    applied_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("applied event")
+        verbose_name_plural = _("applied events")
+
+    def __str__(self) -> str:
+        return str(self.event_id)
+
+
+class DrainState(models.Model):
+    """How fresh the group's figures of one entity are."""
+
+    id = models.BigAutoField(primary_key=True)
+    entity = models.OneToOneField("entities.Entity", on_delete=models.PROTECT, related_name="+")
+    last_drained_at = models.DateTimeField(_("last drained at"), null=True, blank=True)
+    events_applied = models.BigIntegerField(_("events applied"), default=0)
+
+    class Meta:
+        verbose_name = _("drain state")
+        verbose_name_plural = _("drain states")
+
+    def __str__(self) -> str:
+        return f"{self.entity_id}: {self.last_drained_at}"
+
+
+class ReferenceRate(models.Model):
+    """ECB euro reference rate: ``rate`` units of ``currency`` for 1 EUR on ``day``."""
+
+    id = models.BigAutoField(primary_key=True)
+    currency = models.CharField(_("currency"), max_length=3)
+    day = models.DateField(_("day"))
+    rate = models.DecimalField(_("rate"), max_digits=18, decimal_places=6)
+    source = models.CharField(_("source"), max_length=60, default="ecb")
+
+    class Meta:
+        ordering = ["currency", "day"]
+        verbose_name = _("reference rate")
+        verbose_name_plural = _("reference rates")
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "day"], name="federation_rate_currency_day"),
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="federation_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.currency} {self.rate}"

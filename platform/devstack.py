@@ -139,15 +139,15 @@ def cmd_test(args: argparse.Namespace) -> int:
     return result.returncode
 
 
-BENCHMARKS = ("routing", "declarations", "tenancy")
-# Options only bench/declarations.py (and bench/tenancy.py, which ignores what it does not know) knows, with
-# whether they take a value; the others go to every benchmark.
+BENCHMARKS = ("routing", "declarations", "tenancy", "federation")
+# Options only some benchmarks know (declarations, tenancy and federation take --quick; the others ignore
+# what they do not know), with whether they take a value; the others go to every benchmark.
 _DECLARATIONS_ONLY = {"--quick": False, "--invoices": True}
 
 
 def _bench_args(name: str, args: list[str]) -> list[str]:
     """The options for one benchmark: ``--quick``/``--invoices N`` only reach bench/declarations.py."""
-    if name in ("declarations", "tenancy"):
+    if name in {"declarations", "tenancy", "federation"}:
         return list(args)
     kept, skip = [], False
     for arg in args:

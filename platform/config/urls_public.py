@@ -19,4 +19,5 @@ urlpatterns = [
     path("governance/", include("governance.urls")),
     path("api/v1/entities/", EntityListApi.as_view(), name="api-entity-list"),
     path("api/v1/entities/provision/", include("federation_api.provisioning_api")),
+    path("api/v1/federation/", include("federation_api.urls")),
 ]

@@ -209,6 +209,8 @@ CELERY_BEAT_SCHEDULE = {
     "guarantee-sweep": {"task": "guarantee.sweep", "schedule": 60.0},
     "guarantee-daily": {"task": "guarantee.daily", "schedule": crontab(hour=5, minute=0)},
     "financing-daily": {"task": "financing.daily", "schedule": crontab(hour=5, minute=30)},
+    # The group's figures follow every entity's ledger within seconds (idempotent drains).
+    "federation-drain-all": {"task": "federation.drain_all", "schedule": 5.0},
 }
 # Entities looked up by the worker are cached this long (seconds) per schema.
 CELERY_TASK_TENANT_CACHE_SECONDS = 30

@@ -1,0 +1,254 @@
+"""Reads of the consolidation: the group's figures by entity, country, period and currency, in the
+entity's currency and in EUR (with the rate used), each saying as of when it was drained."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from shared_services.guarantee import selectors as guarantee
+from tenants.registry.models import Entity, EntityStatus
+
+from . import errors
+from .models import DrainState, Fact
+from .rates import PeriodRate, known_currencies, period_rates
+
+INVOICING = ("invoice_issued", "credit_note_issued", "funding_granted")
+# Each metric: which facts, and the sign that makes it positive in the usual sense.
+METRICS: dict[str, tuple[Q, int]] = {
+    # Amount excluding VAT invoiced (net of credit notes): the receivable minus the VAT.
+    "turnover": (
+        Q(flow__in=INVOICING, account_kind__in=["client_receivable", "funder_receivable", "vat_payable"]),
+        1,
+    ),
+    "levy": (Q(account_kind="levy_income"), -1),
+    "wages": (Q(flow="contract_signed", account_kind__in=["wages_payable", "authors_rights_payable"]), -1),
+    "expenses": (Q(flow="expense_approved", account_kind="member_payable"), -1),
+}
+GROUPINGS = ("group", "entity", "country")
+ZERO = Decimal("0.00")
+
+
+def _choice(value: str, choices: tuple[str, ...] | list[str], field_name: str) -> str:
+    if value not in choices:
+        raise errors.catalog.error(errors.BAD_CHOICE, field=field_name, value=value, choices=", ".join(choices))
+    return value
+
+
+def current_period() -> datetime.date:
+    return timezone.localdate().replace(day=1)
+
+
+def period_parse(value: str, *, field_name: str) -> datetime.date:
+    try:
+        period = datetime.datetime.strptime(value, "%Y-%m").replace(tzinfo=datetime.UTC).date()
+    except ValueError:
+        raise errors.catalog.error(errors.BAD_PERIOD, field=field_name, value=value) from None
+    if period > current_period():
+        raise errors.catalog.error(errors.FUTURE_PERIOD, field=field_name, period=value)
+    return period
+
+
+def currency_parse(value: str) -> str:
+    currency = value.strip().upper()
+    if currency not in known_currencies() and not Fact.objects.filter(currency=currency).exists():
+        raise errors.catalog.error(errors.UNKNOWN_CURRENCY, field="currency", currency=value)
+    return currency
+
+
+def entity_get(entity_id: str) -> Entity:
+    try:
+        public_id = uuid.UUID(entity_id)
+    except ValueError:
+        raise errors.catalog.error(errors.UNKNOWN_ENTITY, field="entity", entity=entity_id, status=404) from None
+    entity = Entity.objects.filter(public_id=public_id).first()
+    if entity is None:
+        raise errors.catalog.error(errors.UNKNOWN_ENTITY, field="entity", entity=entity_id, status=404)
+    return entity
+
+
+@dataclass(frozen=True)
+class Filters:
+    entity: Entity | None = None
+    country: str = ""
+    currency: str = ""
+    period_from: datetime.date | None = None
+    period_to: datetime.date | None = None
+
+    def facts(self) -> Q:
+        q = Q()
+        if self.entity is not None:
+            q &= Q(entity=self.entity)
+        if self.country:
+            q &= Q(country=self.country)
+        if self.currency:
+            q &= Q(currency=self.currency)
+        if self.period_from:
+            q &= Q(period__gte=self.period_from)
+        if self.period_to:
+            q &= Q(period__lte=self.period_to)
+        return q
+
+
+@dataclass
+class FigureRow:
+    key: str  # "group", the entity's public id or the country code
+    label: str
+    period: datetime.date
+    currency: str
+    rate: PeriodRate
+    amounts: dict[str, Decimal] = field(default_factory=dict)
+    amounts_eur: dict[str, Decimal] = field(default_factory=dict)
+    entity: Entity | None = None
+    as_of: datetime.datetime | None = None
+
+    @property
+    def closed(self) -> bool:
+        return self.entity is not None and self.entity.status == EntityStatus.CLOSED
+
+
+@dataclass(frozen=True)
+class Figures:
+    rows: list[FigureRow]
+    totals_eur: dict[str, Decimal]
+    as_of: datetime.datetime | None  # the oldest drain among the entities counted
+
+
+def _as_of(entity_ids: set[int]) -> dict[int, datetime.datetime | None]:
+    found = dict(DrainState.objects.filter(entity_id__in=entity_ids).values_list("entity_id", "last_drained_at"))
+    return {pk: found.get(pk) for pk in entity_ids}
+
+
+def _oldest(values: list[datetime.datetime | None]) -> datetime.datetime | None:
+    if not values or any(v is None for v in values):
+        return None
+    return min(v for v in values if v is not None)
+
+
+def figures(*, by: str, filters: Filters, extra: Q | None = None) -> Figures:
+    """Turnover, levy, wages and expenses per (``by``, period, currency), converted to EUR with the
+    rate of each period. A rate missing for any row refuses the whole answer."""
+    _choice(by, GROUPINGS, "by")
+    base = Fact.objects.filter(filters.facts())
+    if extra is not None:
+        base = base.filter(extra)
+    grain: dict[tuple[int, datetime.date, str], dict[str, Decimal]] = defaultdict(dict)
+    for metric, (q, sign) in METRICS.items():
+        sums = base.filter(q).values("entity_id", "period", "currency").annotate(total=Sum("amount"))
+        for s in sums:
+            grain[(s["entity_id"], s["period"], s["currency"])][metric] = sign * s["total"]
+    rates = period_rates(currencies={k[2] for k in grain}, periods={k[1] for k in grain})
+    entities = {e.pk: e for e in Entity.objects.filter(pk__in={k[0] for k in grain})}
+    drained = _as_of(set(entities))
+    out: dict[tuple[str, datetime.date, str], FigureRow] = {}
+    members: dict[tuple[str, datetime.date, str], list[int]] = defaultdict(list)
+    for (entity_id, period, currency), amounts in sorted(grain.items(), key=lambda item: str(item[0])):
+        entity = entities[entity_id]
+        key, label = {
+            "group": ("group", "SMart"),
+            "entity": (str(entity.public_id), entity.display_name),
+            "country": (entity.country, entity.country),
+        }[by]
+        row = out.get((key, period, currency))
+        if row is None:
+            row = out[(key, period, currency)] = FigureRow(
+                key, label, period, currency, rates[(currency, period)], entity=entity if by == "entity" else None
+            )
+        members[(key, period, currency)].append(entity_id)
+        for metric in METRICS:
+            amount = amounts.get(metric, ZERO)
+            row.amounts[metric] = row.amounts.get(metric, ZERO) + amount
+    totals = dict.fromkeys(METRICS, ZERO)
+    for row_key, row in out.items():
+        for metric in METRICS:
+            row.amounts_eur[metric] = row.rate.to_eur(row.amounts[metric])
+            totals[metric] += row.amounts_eur[metric]
+        row.as_of = _oldest([drained[pk] for pk in members[row_key]])
+    rows = sorted(out.values(), key=lambda r: (r.period, r.label, r.currency))
+    return Figures(rows, totals, _oldest(list(drained.values())))
+
+
+@dataclass(frozen=True)
+class StageRow:
+    stage: str
+    currency: str
+    turnover: Decimal
+    turnover_eur: Decimal
+    entries: int
+
+
+def activities_by_stage(*, filters: Filters) -> list[StageRow]:
+    """Turnover and invoicing entries per activity stage (the stage at posting time), per currency,
+    the EUR figure converted month by month."""
+    q, sign = METRICS["turnover"]
+    rows = list(
+        Fact.objects.filter(filters.facts())
+        .filter(q)
+        .values("activity_stage", "currency", "period")
+        .annotate(total=Sum("amount"))
+    )
+    entry_rows = (
+        Fact.objects.filter(filters.facts())
+        .filter(flow__in=INVOICING, account_kind__in=["client_receivable", "funder_receivable"])
+        .values("activity_stage", "currency")
+        .annotate(n=Sum("entries"))
+    )
+    counts = {(r["activity_stage"], r["currency"]): r["n"] for r in entry_rows}
+    rates = period_rates(currencies={r["currency"] for r in rows}, periods={r["period"] for r in rows})
+    totals: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for r in rows:
+        amount = sign * r["total"]
+        key = (r["activity_stage"], r["currency"])
+        totals[key][0] += amount
+        totals[key][1] += rates[(r["currency"], r["period"])].to_eur(amount)
+    return [
+        StageRow(stage or "", currency, local, eur, counts.get((stage, currency), 0))
+        for (stage, currency), (local, eur) in sorted(totals.items())
+    ]
+
+
+@dataclass(frozen=True)
+class EntityDrill:
+    entity: Entity
+    as_of: datetime.datetime | None
+    figures: Figures
+    stages: list[StageRow]
+    balances: list[tuple[str, str, str, Decimal]]  # account kind, class, currency, debit-positive sum
+
+
+def entity_drill(*, entity: Entity, filters: Filters) -> EntityDrill:
+    scoped = Filters(entity, filters.country, filters.currency, filters.period_from, filters.period_to)
+    balances = (
+        Fact.objects.filter(scoped.facts())
+        .values("account_kind", "account_class", "currency")
+        .annotate(total=Sum("amount"))
+        .order_by("account_kind", "currency")
+    )
+    return EntityDrill(
+        entity=entity,
+        as_of=_as_of({entity.pk})[entity.pk],
+        figures=figures(by="entity", filters=scoped),
+        stages=activities_by_stage(filters=scoped),
+        balances=[(b["account_kind"], b["account_class"], b["currency"], b["total"]) for b in balances],
+    )
+
+
+@dataclass(frozen=True)
+class GuaranteeView:
+    positions: list[guarantee.FundPosition]
+    exposure_by_entity: list[guarantee.ExposureRow]
+
+
+def guarantee_view() -> GuaranteeView:
+    return GuaranteeView(guarantee.fund_positions(), guarantee.exposure_by("entity"))
+
+
+def freshness() -> list[tuple[Entity, datetime.datetime | None]]:
+    states = dict(DrainState.objects.values_list("entity_id", "last_drained_at"))
+    return [(e, states.get(e.pk)) for e in Entity.objects.order_by("slug")]
