@@ -140,3 +140,27 @@ class ReferenceRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.currency} {self.rate}"
+
+
+class PartnerApiKey(models.Model):
+    """A partner organisation's key to the partner API. Only a hash of the secret is kept; the key is
+    shown once, when created. Several keys per partner (rotation), each expiring and revocable, each
+    with its scopes."""
+
+    partner = models.ForeignKey("referrals.Partner", on_delete=models.PROTECT, related_name="api_keys")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)  # shown in logs and lists
+    secret_hash = models.CharField(_("secret (SHA-256)"), max_length=64)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["partner_id", "-created_at"]
+        verbose_name = _("partner API key")
+        verbose_name_plural = _("partner API keys")
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.prefix}"

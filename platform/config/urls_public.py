@@ -20,4 +20,5 @@ urlpatterns = [
     path("api/v1/entities/", EntityListApi.as_view(), name="api-entity-list"),
     path("api/v1/entities/provision/", include("federation_api.provisioning_api")),
     path("api/v1/federation/", include("federation_api.urls")),
+    path("api/v1/partner/", include("federation_api.partner_urls")),
 ]

@@ -260,6 +260,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+    # Per partner API key (federation_api/partner_api.py).
+    "DEFAULT_THROTTLE_RATES": {"partner_key": env_str("PARTNER_API_RATE", "120/minute")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 # OpenAPI description of the entity API (docs/openapi/entity-api.yaml, served at /api/v1/schema/);
