@@ -94,6 +94,25 @@ def pool_entry_post(
     return entry, True
 
 
+def pool_endow(*, pool: str, amount: Decimal, currency: str, key: str, on: datetime.date, by: str = "") -> PoolEntry:
+    """Money the group puts into a pool (its starting capital, a top-up decided by the board), once
+    per ``key``. The caller has checked ``amount``."""
+    entry, _ = pool_entry_post(
+        pool=pool,
+        kind="endowment",
+        on=on,
+        description="endowment",
+        source=f"{pool}.endowment:{key}",
+        idempotency_key=f"{pool}.endowment:{key}",
+        postings=[
+            PoolPosting(PoolAccount.CASH, amount, currency),
+            PoolPosting(PoolAccount.ENDOWMENT, -amount, currency),
+        ],
+        posted_by=by,
+    )
+    return entry
+
+
 def team_member_add(*, user_id: int, team: Team) -> TeamMembership:
     membership, _ = TeamMembership.objects.get_or_create(user_id=user_id, team=team)
     return membership

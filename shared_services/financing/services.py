@@ -20,7 +20,7 @@ from django.db.models import Sum
 from config.db import connection
 from shared_services.models import Pool, PoolAccount
 from shared_services.selectors import pool_balance
-from shared_services.services import PoolPosting, pool_entry_post
+from shared_services.services import PoolPosting, pool_endow, pool_entry_post
 from tenants.ledger import financing_port as port
 from tenants.ledger.money import round_amount
 from tenants.registry.models import Entity
@@ -47,19 +47,7 @@ def _lock_pool(currency: str) -> Decimal:
 def financing_endow(*, amount: Decimal, currency: str, key: str, on: datetime.date, by: str = "") -> None:
     if not isinstance(amount, Decimal) or amount <= 0:
         raise errors.catalog.error(errors.AMOUNT_INVALID, field="amount")
-    pool_entry_post(
-        pool=POOL,
-        kind="endowment",
-        on=on,
-        description="endowment",
-        source=f"financing.endowment:{key}",
-        idempotency_key=f"financing.endowment:{key}",
-        postings=[
-            PoolPosting(PoolAccount.CASH, amount, currency),
-            PoolPosting(PoolAccount.ENDOWMENT, -amount, currency),
-        ],
-        posted_by=by,
-    )
+    pool_endow(pool=POOL, amount=amount, currency=currency, key=key, on=on, by=by)
 
 
 # --- Advances on granted subsidies ---------------------------------------------------------------------

@@ -29,7 +29,7 @@ from config.errors import PlatformError
 from config.faults import fault_point
 from shared_services.models import Pool, PoolAccount, PoolEntry
 from shared_services.selectors import working_days_after
-from shared_services.services import PoolPosting, pool_entry_post
+from shared_services.services import PoolPosting, pool_endow, pool_entry_post
 from tenants.guarantee import port
 from tenants.ledger.money import round_amount
 from tenants.registry.models import Entity, LevyPurpose
@@ -452,20 +452,7 @@ def guarantee_endow(*, amount: Decimal, currency: str, key: str, on: datetime.da
     """Money the group puts into the fund (its starting capital, a top-up decided by the board)."""
     if not isinstance(amount, Decimal) or amount <= 0:
         raise errors.catalog.error(errors.AMOUNT_INVALID, field="amount")
-    entry, _ = pool_entry_post(
-        pool=POOL,
-        kind="endowment",
-        on=on,
-        description="endowment",
-        source=f"guarantee.endowment:{key}",
-        idempotency_key=f"guarantee.endowment:{key}",
-        postings=[
-            PoolPosting(PoolAccount.CASH, amount, currency),
-            PoolPosting(PoolAccount.ENDOWMENT, -amount, currency),
-        ],
-        posted_by=by,
-    )
-    return entry
+    return pool_endow(pool=POOL, amount=amount, currency=currency, key=key, on=on, by=by)
 
 
 def guarantee_entity_daily(*, on: datetime.date) -> dict[str, int]:
