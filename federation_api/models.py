@@ -36,7 +36,9 @@ class ProvisioningRequest(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    seconds = models.FloatField(_("seconds"), null=True, blank=True)
+    # The task's own monotonic measure of how long the build took (not money, not derivable from the
+    # wall-clock timestamps to this precision).
+    seconds = models.FloatField(_("seconds"), null=True, blank=True)  # float-ok
 
     class Meta:
         ordering = ["-created_at", "-id"]

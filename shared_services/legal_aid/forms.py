@@ -39,6 +39,24 @@ class CaseWorkForm(forms.Form):
     file = forms.FileField(label=_("Document"), required=False)
     deadline = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
+    # What each action needs (the other fields are ignored).
+    REQUIRED = {
+        "summary": ("summary",),
+        "party": ("party_name", "party_role"),
+        "deadline": ("due_on", "description"),
+        "note": ("note",),
+        "document": ("file",),
+        "deadline_done": ("deadline",),
+    }
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        for name in self.REQUIRED.get(str(data.get("action", "")), ()):
+            value = data.get(name)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                self.add_error(name, forms.Field.default_error_messages["required"])
+        return data
+
 
 class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *CaseStatus.choices])

@@ -124,3 +124,19 @@ def test_case_transitions_and_closing_needs_an_outcome(group):
     with pytest.raises(PlatformError) as closed:
         services.case_note_add(case=case, text="late", by="lea")
     assert closed.value.code == "legal_case_closed"
+
+
+def test_the_legal_teams_additions_refuse_empty_input_and_write_nothing(group):
+    case = LegalCase.objects.get(entity=group.beta.entity)
+    lawyer = _lawyer()
+    before = (case.parties.count(), case.deadlines.count(), case.notes.count(), case.documents.count())
+    url = f"/services/legal/cases/{case.public_id}/"
+    for data in (
+        {"action": "deadline", "description": "Appeal"},  # no date
+        {"action": "party", "party_name": " ", "party_role": "witness"},
+        {"action": "note", "note": ""},
+        {"action": "document"},  # no file
+        {"action": "deadline_done"},
+    ):
+        assert lawyer.post(url, data, HTTP_HOST="localhost").status_code == 400, data
+    assert (case.parties.count(), case.deadlines.count(), case.notes.count(), case.documents.count()) == before
