@@ -34,7 +34,7 @@ from .selectors import Figures, Filters, StageRow
 GROUP_MANAGER = "group_manager"
 FEDERATION_READER = "federation_reader"
 ROLES = frozenset({GROUP_MANAGER, FEDERATION_READER})
-SCOPES = frozenset({"figures:read", "guarantee:read"})
+SCOPES = frozenset({"figures:read", "guarantee:read", "members:read"})
 
 
 def roles_of(user: Any) -> set[str]:
@@ -91,20 +91,7 @@ FILTER_PARAMETERS = [
 
 
 def _filters(request: Request, *, entity: Any = None) -> Filters:
-    params = request.query_params
-    if entity is None and params.get("entity"):
-        entity = selectors.entity_get(params["entity"])
-    period_from = (
-        selectors.period_parse(params["period_from"], field_name="period_from") if params.get("period_from") else None
-    )
-    period_to = selectors.period_parse(params["period_to"], field_name="period_to") if params.get("period_to") else None
-    return Filters(
-        entity=entity,
-        country=params.get("country", "").strip().upper(),
-        currency=selectors.currency_parse(params["currency"]) if params.get("currency") else "",
-        period_from=period_from,
-        period_to=period_to,
-    )
+    return selectors.filters_parse(request.query_params, entity=entity)
 
 
 # ---- output ------------------------------------------------------------------------------------
@@ -411,6 +398,126 @@ class FreshnessApi(FederationApiView):
                 }
                 for entity, at in selectors.freshness()
             ]
+        )
+
+
+class CountByCategorySerializer(serializers.Serializer):
+    category = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class CapitalSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    amount = serializers.CharField(help_text="share capital at nominal value")
+
+
+class CapitalByCategorySerializer(CapitalSerializer):
+    category = serializers.CharField()
+
+
+class MembershipPointSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    joined = serializers.IntegerField(help_text="members who joined during the month")
+    members = serializers.IntegerField(help_text="members at the month's end")
+    cooperators = serializers.IntegerField(help_text="holders of at least one share at the month's end")
+    share_capital = CapitalSerializer(many=True)
+
+
+class EntityMembershipSerializer(serializers.Serializer):
+    entity = serializers.UUIDField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    country = serializers.CharField()
+    closed = serializers.BooleanField()
+    counted_at = serializers.DateTimeField(allow_null=True)
+    members = serializers.IntegerField()
+    members_by_category = CountByCategorySerializer(many=True)
+    cooperators = serializers.IntegerField(help_text="cooperators whose entity of origin it is")
+    share_capital = CapitalSerializer(many=True)
+
+
+class MembershipSerializer(serializers.Serializer):
+    as_of = serializers.DateTimeField(allow_null=True, help_text="the oldest member census counted")
+    period_to = serializers.CharField()
+    members = serializers.IntegerField()
+    members_by_category = CountByCategorySerializer(many=True)
+    cooperators = serializers.IntegerField()
+    cooperators_by_category = CountByCategorySerializer(many=True)
+    share_capital = CapitalSerializer(many=True)
+    share_capital_by_category = CapitalByCategorySerializer(many=True)
+    by_entity = EntityMembershipSerializer(many=True)
+    over_time = MembershipPointSerializer(many=True)
+
+
+def _counts(values: dict[str, int]) -> list[dict[str, Any]]:
+    return [{"category": category, "count": n} for category, n in values.items()]
+
+
+def _capital(values: dict[str, Any]) -> list[dict[str, str]]:
+    return [{"currency": currency, "amount": str(amount)} for currency, amount in sorted(values.items())]
+
+
+class MembershipApi(FederationApiView):
+    """Members (from each entity's census), cooperators and share capital at nominal value (from the
+    share register), at the end of ``period_to`` and month by month, for the group or filtered by
+    entity or country (cooperators count under their entity of origin)."""
+
+    roles = frozenset({GROUP_MANAGER, FEDERATION_READER})
+    scopes = frozenset({"members:read"})
+
+    @extend_schema(
+        operation_id="federation_membership",
+        parameters=[
+            OpenApiParameter("entity", OpenApiTypes.UUID, description="only this entity"),
+            OpenApiParameter("country", str, description="ISO country code of the entities"),
+            OpenApiParameter("period_from", str, description="first month of the series, YYYY-MM"),
+            OpenApiParameter("period_to", str, description="last month, YYYY-MM (default: this month)"),
+        ],
+        responses=MembershipSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        from .membership import membership
+
+        result = membership(filters=_filters(request))
+        return Response(
+            {
+                "as_of": _dt(result.as_of),
+                "period_to": f"{result.period_to:%Y-%m}",
+                "members": result.members,
+                "members_by_category": _counts(result.members_by_category),
+                "cooperators": result.cooperators,
+                "cooperators_by_category": _counts(result.cooperators_by_category),
+                "share_capital": _capital(result.capital),
+                "share_capital_by_category": [
+                    {"category": category, "currency": currency, "amount": str(amount)}
+                    for (category, currency), amount in result.capital_by_category.items()
+                ],
+                "by_entity": [
+                    {
+                        "entity": str(row.entity.public_id),
+                        "slug": row.entity.slug,
+                        "name": row.entity.display_name,
+                        "country": row.entity.country,
+                        "closed": row.closed,
+                        "counted_at": _dt(row.counted_at),
+                        "members": row.members,
+                        "members_by_category": _counts(dict(sorted(row.by_category.items()))),
+                        "cooperators": row.cooperators,
+                        "share_capital": _capital(row.capital),
+                    }
+                    for row in result.by_entity
+                ],
+                "over_time": [
+                    {
+                        "period": f"{p.period:%Y-%m}",
+                        "joined": p.joined,
+                        "members": p.members,
+                        "cooperators": p.cooperators,
+                        "share_capital": _capital(p.capital),
+                    }
+                    for p in result.points
+                ],
+            }
         )
 
 

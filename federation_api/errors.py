@@ -18,6 +18,8 @@ UNKNOWN_CURRENCY = "federation_unknown_currency"
 RATE_MISSING = "federation_rate_missing"
 BAD_CHOICE = "federation_invalid_choice"
 RATES_FILE = "federation_rates_file_invalid"
+JOB_BUSY = "federation_job_busy"
+BAD_RANGE = "federation_period_range_invalid"
 
 catalog = ErrorCatalog(
     {
@@ -31,6 +33,8 @@ catalog = ErrorCatalog(
         UNKNOWN_CURRENCY: _("%(currency)s is not a currency of the group."),
         RATE_MISSING: _("No reference rate for %(currency)s in %(period)s: load the ECB rates of that month."),
         BAD_CHOICE: _("%(value)s is not one of: %(choices)s."),
+        JOB_BUSY: _("This job is already queued or running: %(kind)s. Wait for it to finish."),
+        BAD_RANGE: _("The first month (%(period_from)s) comes after the last one (%(period_to)s)."),
         RATES_FILE: _("The rates file is not in the ECB format (Date,USD,JPY,...): %(problem)s."),
     }
 )

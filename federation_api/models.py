@@ -113,6 +113,10 @@ class DrainState(models.Model):
     entity = models.OneToOneField("entities.Entity", on_delete=models.PROTECT, related_name="+")
     last_drained_at = models.DateTimeField(_("last drained at"), null=True, blank=True)
     events_applied = models.BigIntegerField(_("events applied"), default=0)
+    # The member census: when it was last taken, and what the entity's members table looked like
+    # then (count and highest id), so that an unchanged table is not counted again.
+    census_at = models.DateTimeField(_("members counted at"), null=True, blank=True)
+    census_signature = models.CharField(max_length=60, blank=True)
 
     class Meta:
         verbose_name = _("drain state")
@@ -120,6 +124,91 @@ class DrainState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity_id}: {self.last_drained_at}"
+
+
+class MemberFact(models.Model):
+    """Members of one entity who joined in one month, per stakeholder category and kind (natural or
+    legal person): the census of the entity's members table, replaced whole at each count."""
+
+    id = models.BigAutoField(primary_key=True)
+    entity = models.ForeignKey("entities.Entity", on_delete=models.PROTECT, related_name="+")
+    country = models.CharField(_("country"), max_length=2)
+    period = models.DateField(_("period"))  # first day of the month the member joined
+    category = models.CharField(_("stakeholder category"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=10)
+    joined = models.IntegerField(_("members who joined"))
+
+    class Meta:
+        verbose_name = _("member census fact")
+        verbose_name_plural = _("member census facts")
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "period", "category", "kind"], name="federation_member_grain"),
+            models.CheckConstraint(condition=models.Q(joined__gt=0), name="federation_member_joined_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity_id} {self.period:%Y-%m} {self.category} {self.joined}"
+
+
+class JobKind(models.TextChoices):
+    REBUILD = "rebuild", _("Recompute the consolidated figures from the entities' books")
+    RECONCILE = "reconcile", _("Reconcile the consolidated figures with every entity's books")
+    CENSUS = "census", _("Count the members of every entity again")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class DashboardJob(models.Model):
+    """A long recomputation asked for from the group dashboard, run by a task entity by entity;
+    ``done`` out of ``total`` is its visible progress."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=JobKind.choices)
+    entity = models.ForeignKey(
+        "entities.Entity", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("entity")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    total = models.IntegerField(_("entities to process"), default=0)
+    done = models.IntegerField(_("entities processed"), default=0)
+    current = models.CharField(_("processing"), max_length=60, blank=True)
+    result = models.JSONField(_("result"), default=dict)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    requested_by = models.CharField(_("requested by"), max_length=150)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("dashboard job")
+        verbose_name_plural = _("dashboard jobs")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(done__gte=0, done__lte=models.F("total")), name="job_progress"),
+            models.CheckConstraint(condition=models.Q(kind__in=["rebuild", "reconcile", "census"]), name="job_kind"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["queued", "running", "done", "failed"]), name="job_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.status} {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        return (
+            100
+            if self.total == 0 and self.status == JobStatus.DONE
+            else (100 * self.done // self.total if self.total else 0)
+        )
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
 
 class ReferenceRate(models.Model):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -94,6 +95,30 @@ class Filters:
         if self.period_to:
             q &= Q(period__lte=self.period_to)
         return q
+
+
+def filters_parse(params: Mapping[str, str], *, entity: Entity | None = None) -> Filters:
+    """The filters of a query string (API or dashboard): entity (public id), country (one of the
+    group's), currency, period_from and period_to (YYYY-MM, not in the future, in order)."""
+    if entity is None and params.get("entity"):
+        entity = entity_get(params["entity"])
+    period_from = period_parse(params["period_from"], field_name="period_from") if params.get("period_from") else None
+    period_to = period_parse(params["period_to"], field_name="period_to") if params.get("period_to") else None
+    if period_from and period_to and period_from > period_to:
+        raise errors.catalog.error(
+            errors.BAD_RANGE, field="period_from", period_from=f"{period_from:%Y-%m}", period_to=f"{period_to:%Y-%m}"
+        )
+    country = params.get("country", "").strip().upper()
+    if country:
+        countries = sorted(set(Entity.objects.values_list("country", flat=True)))
+        _choice(country, countries, "country")
+    return Filters(
+        entity=entity,
+        country=country,
+        currency=currency_parse(params["currency"]) if params.get("currency") else "",
+        period_from=period_from,
+        period_to=period_to,
+    )
 
 
 @dataclass

@@ -1,8 +1,11 @@
-"""Tasks of the federation: provisioning and the consolidation drain (thin and idempotent: a replayed
-drain applies nothing twice, a finished provisioning request is left alone)."""
+"""Tasks of the federation: provisioning, the consolidation drain and the dashboard's recomputations
+(thin and idempotent: a replayed drain applies nothing twice, a finished provisioning request or job
+is left alone)."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.cache import cache
 from django_tenants.utils import tenant_context
 
 from config.celery import app
@@ -10,8 +13,11 @@ from config.db import connection
 from tenants.registry.models import Entity
 from tenants.registry.selectors import entity_list
 
-from . import consolidation
+from . import consolidation, jobs, membership
 from .services import provisioning_run
+
+# Tenant-scoped cache key (the cache prefixes the schema): "a drain of this entity is on its way".
+DRAIN_PENDING = "federation:drain-pending"
 
 
 @app.task(scope="public", name="federation_api.provision_entity")
@@ -22,9 +28,21 @@ def provision_entity(request_id: str) -> str:
 
 @app.task(scope="tenant", name="federation.entity_drain")
 def entity_drain() -> int:
-    """Drain the current entity's ledger outbox into the group's facts."""
+    """Drain the current entity's ledger outbox into the group's facts, then count its members again
+    if they changed."""
+    cache.delete(DRAIN_PENDING)  # entries committed from now on ask for another drain
     entity = Entity.objects.get(schema_name=connection.schema_name)
-    return consolidation.entity_drain(entity=entity)
+    applied = consolidation.entity_drain(entity=entity)
+    membership.entity_census(entity=entity)
+    return applied
+
+
+def outbox_written() -> None:
+    """``settings.OUTBOX_HOOKS``: called after the commit of a ledger entry, in its entity's schema.
+    Sends one drain of the entity unless one is already on its way, so that the group's figures
+    follow within a second without waiting for the periodic sweep (which stays the safety net)."""
+    if cache.add(DRAIN_PENDING, 1, timeout=settings.FEDERATION_DRAIN_PENDING_SECONDS):
+        entity_drain.apply_async()
 
 
 @app.task(scope="public", name="federation.drain_all")
@@ -36,3 +54,9 @@ def drain_all() -> int:
             entity_drain.apply_async()
         sent += 1
     return sent
+
+
+@app.task(scope="public", name="federation.job_run")
+def job_run(job_id: str) -> str:
+    """Run a dashboard recomputation entity by entity, recording its progress."""
+    return str(jobs.job_run(job_id=job_id).status)

@@ -16,5 +16,6 @@ urlpatterns: list[Any] = [
     path("entities/<str:entity_id>/", api_views.EntityDrillApi.as_view(), name="api-federation-entity"),
     path("activities/", api_views.ActivitiesByStageApi.as_view(), name="api-federation-activities"),
     path("guarantee/", api_views.GuaranteeApi.as_view(), name="api-federation-guarantee"),
+    path("membership/", api_views.MembershipApi.as_view(), name="api-federation-membership"),
     path("freshness/", api_views.FreshnessApi.as_view(), name="api-federation-freshness"),
 ]

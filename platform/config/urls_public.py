@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", group_admin_site.urls),
     path("services/", include("shared_services.urls_group")),
     path("governance/", include("governance.urls")),
+    path("dashboard/", include("federation_api.dashboard_urls")),
     path("api/v1/entities/", EntityListApi.as_view(), name="api-entity-list"),
     path("api/v1/entities/provision/", include("federation_api.provisioning_api")),
     path("api/v1/federation/", include("federation_api.urls")),

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from . import errors
 from .models import Account, AccountKind, EntryKind, JournalEntry, JournalLine, OutboxEvent
@@ -126,6 +128,10 @@ def entry_post(
             for line in lines
         )
         OutboxEvent.objects.create(kind="ledger.entry_posted", payload=_event_payload(entry, lines))
+        for hook in settings.OUTBOX_HOOKS:
+            # After the commit, in this schema; a hook that fails (broker down) is logged, never
+            # raised: the periodic drain picks the event up anyway.
+            transaction.on_commit(import_string(hook), robust=True)
     return entry
 
 

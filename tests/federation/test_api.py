@@ -28,6 +28,7 @@ URLS = [
     "/api/v1/federation/activities/",
     "/api/v1/federation/guarantee/",
     "/api/v1/federation/freshness/",
+    "/api/v1/federation/membership/",
     "/api/v1/federation/schema/",
     "/api/v1/federation/docs/",
     "/api/v1/federation/redoc/",

@@ -340,6 +340,11 @@ DECLARATION_CHECKS: list[str] = [
 ]
 # Run after a client or funder payment is recorded, inside its transaction (tenants/billing/services.py):
 # the guarantee fund takes back its wage advances first.
+# Called after the commit of every ledger entry, in its entity's schema (tenants/ledger/services.py):
+# the consolidation drains the entity within a second instead of waiting for the periodic sweep.
+OUTBOX_HOOKS: list[str] = ["federation_api.tasks.outbox_written"]
+# How long "a drain of this entity is on its way" holds before another may be sent.
+FEDERATION_DRAIN_PENDING_SECONDS = env_int("FEDERATION_DRAIN_PENDING_SECONDS", 3)
 PAYMENT_HOOKS: list[str] = [
     "shared_services.guarantee.services.guarantee_payment_received",
     "shared_services.financing.services.financing_payment_received",
