@@ -141,50 +141,49 @@ def entity_drain(*, entity: Entity, batch: int = BATCH) -> int:
 def _rebuild_sql() -> str:
     classes = " ".join(f"WHEN '{kind}' THEN '{klass}'" for kind, klass in sorted(ACCOUNT_CLASSES.items()))
     fact, applied = Fact._meta.db_table, AppliedEvent._meta.db_table
-    # The same folding as ``_fold`` (a reversal counts under the kind it reverses; ``entries`` counts
-    # the events behind each fact: lines are first summed per event and key, then per key), in one
-    # statement over the entity's outbox. Only unpublished events need claiming: a published event
-    # was claimed in the transaction that published it.
+    # One statement, one snapshot: the facts are summed from the entity's books (journal lines with
+    # their entry and account; the activity's stage as posted is on the line), the unpublished outbox
+    # events of the very entries counted are claimed and marked published. A reversal counts under
+    # the kind of the entry it reverses; ``entries`` counts the entries behind each fact (lines are
+    # first summed per entry and key, then per key) - the same folding as ``_fold`` over the events.
     return f"""
-WITH ev AS (
-    SELECT o.id, o.event_id, o.published_at, o.payload,
-           CASE WHEN o.payload->>'kind' = 'reversal' AND o.payload->>'reverses' IS NOT NULL
-                THEN COALESCE(r.kind, 'reversal') ELSE o.payload->>'kind' END AS flow
-    FROM {port.OUTBOX_TABLE} o
-    LEFT JOIN {port.ENTRY_TABLE} r ON r.public_id = (o.payload->>'reverses')::uuid
-    WHERE o.kind = %(kind)s
+WITH unpublished AS (
+    SELECT id, event_id FROM {port.OUTBOX_TABLE} WHERE kind = %(kind)s AND published_at IS NULL
 ), claimed AS (
     INSERT INTO public.{applied} (event_id, entity_id, applied_at)
-    SELECT event_id, %(entity)s, now() FROM ev WHERE published_at IS NULL
+    SELECT event_id, %(entity)s, now() FROM unpublished
     ON CONFLICT (event_id) DO NOTHING
-    RETURNING event_id
-), per_event AS (
-    SELECT date_trunc('month', (ev.payload->>'date')::date)::date AS period,
-           COALESCE(l->>'activity_stage', '') AS stage, ev.flow, l->>'account_kind' AS account_kind,
-           l->>'currency' AS currency, sum((l->>'amount')::numeric) AS amount
-    FROM ev CROSS JOIN LATERAL jsonb_array_elements(ev.payload->'lines') l
-    GROUP BY ev.id, 1, 2, 3, 4, 5
+), marked AS (
+    UPDATE {port.OUTBOX_TABLE} o SET published_at = now() FROM unpublished u WHERE o.id = u.id
+), per_entry AS (
+    SELECT date_trunc('month', e.date)::date AS period, l.activity_stage AS stage,
+           CASE WHEN e.kind = 'reversal' AND r.kind IS NOT NULL THEN r.kind ELSE e.kind END AS flow,
+           a.kind AS account_kind, l.currency, sum(l.amount) AS amount
+    FROM {port.LINE_TABLE} l
+    JOIN {port.ENTRY_TABLE} e ON e.id = l.entry_id
+    JOIN {port.ACCOUNT_TABLE} a ON a.id = l.account_id
+    LEFT JOIN {port.ENTRY_TABLE} r ON r.id = e.reverses_id
+    GROUP BY l.entry_id, 1, 2, 3, 4, 5
 )
 INSERT INTO public.{fact}
     (entity_id, country, period, activity_stage, flow, account_kind, account_class, currency, amount, entries)
 SELECT %(entity)s, %(country)s, period, stage, flow, account_kind,
        CASE account_kind {classes} ELSE 'liability' END, currency, sum(amount), count(*)
-FROM per_event
+FROM per_entry
 GROUP BY period, stage, flow, account_kind, currency
 """  # noqa: S608 - table names are ours
 
 
 def entity_rebuild(*, entity: Entity) -> int:
-    """Forget the entity's facts and count every one of its ledger events again, in one set-based
-    statement over its outbox (same figures as draining them one by one). The applied-event keys
-    stay: they name the same events, and keep any replay arriving later a no-op."""
+    """Forget the entity's facts and count its books again, in one set-based statement over its
+    journal lines (same figures as draining its events one by one). The applied-event keys stay:
+    they name the same events, and keep any replay arriving later a no-op."""
     with tenant_context(entity), transaction.atomic():
         _lock(entity)
         Fact.objects.filter(entity=entity).delete()
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '64MB'")  # aggregate in memory, not on disk
             cursor.execute(_rebuild_sql(), {"kind": port.ENTRY_POSTED, "entity": entity.pk, "country": entity.country})
-        port.events_mark_all_published(at=timezone.now())
         total = AppliedEvent.objects.filter(entity=entity).count()
         DrainState.objects.filter(entity=entity).update(last_drained_at=timezone.now(), events_applied=total)
     return total

@@ -693,7 +693,7 @@ def entries_post_bulk(entries: Sequence[BulkEntry], *, posted_by: str = "") -> i
         )
         _copy(
             JournalLine,
-            ("entry", "account", "amount", "currency", "activity", "memo"),
+            ("entry", "account", "amount", "currency", "activity", "activity_stage", "memo"),
             (
                 (
                     pk,
@@ -701,6 +701,7 @@ def entries_post_bulk(entries: Sequence[BulkEntry], *, posted_by: str = "") -> i
                     line.amount,
                     line.currency,
                     line.activity.pk if line.activity else None,
+                    str(line.activity.stage) if line.activity else "",
                     line.memo,
                 )
                 for pk, (_entry, lines) in zip(ids, checked, strict=True)

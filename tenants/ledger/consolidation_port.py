@@ -12,12 +12,14 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
-from .models import EntryKind, JournalEntry, JournalLine, OutboxEvent
+from .models import Account, EntryKind, JournalEntry, JournalLine, OutboxEvent
 
 ENTRY_POSTED = "ledger.entry_posted"
 # For the set-based rebuild, which reads the outbox in SQL (unqualified: the entity's search_path).
 OUTBOX_TABLE = OutboxEvent._meta.db_table
 ENTRY_TABLE = JournalEntry._meta.db_table
+LINE_TABLE = JournalLine._meta.db_table
+ACCOUNT_TABLE = Account._meta.db_table
 
 
 @dataclass(frozen=True)
@@ -93,10 +95,6 @@ def all_events(*, after_id: int, limit: int) -> list[LedgerEvent]:
 
 def events_mark_published(*, outbox_ids: list[int], at: datetime.datetime) -> None:
     OutboxEvent.objects.filter(pk__in=outbox_ids, published_at__isnull=True).update(published_at=at)
-
-
-def events_mark_all_published(*, at: datetime.datetime) -> None:
-    OutboxEvent.objects.filter(kind=ENTRY_POSTED, published_at__isnull=True).update(published_at=at)
 
 
 def unpublished_count() -> int:

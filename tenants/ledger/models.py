@@ -124,6 +124,11 @@ class JournalLine(models.Model):
         "activities.Activity", null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_lines"
     )
     memo = models.CharField(_("memo"), max_length=200, blank=True)
+    # The activity's stage when the line was posted (analytic snapshot, written once with the line;
+    # the group's consolidation reports by it).
+    activity_stage = models.CharField(
+        _("activity stage when posted"), max_length=40, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["id"]

@@ -116,6 +116,7 @@ def entry_post(
         entry = JournalEntry.objects.create(
             kind=kind, date=on, description=description[:300], source=source, posted_by=posted_by, reverses=reverses
         )
+        activities = _activities(lines)
         JournalLine.objects.bulk_create(
             JournalLine(
                 entry=entry,
@@ -123,11 +124,12 @@ def entry_post(
                 amount=line.amount,
                 currency=line.currency,
                 activity_id=line.activity_id,
+                activity_stage=activities[line.activity_id][1] if line.activity_id else "",
                 memo=line.memo[:200],
             )
             for line in lines
         )
-        OutboxEvent.objects.create(kind="ledger.entry_posted", payload=_event_payload(entry, lines))
+        OutboxEvent.objects.create(kind="ledger.entry_posted", payload=_event_payload(entry, lines, activities))
         for hook in settings.OUTBOX_HOOKS:
             # After the commit, in this schema; a hook that fails (broker down) is logged, never
             # raised: the periodic drain picks the event up anyway.
@@ -135,14 +137,22 @@ def entry_post(
     return entry
 
 
-def _event_payload(entry: JournalEntry, lines: list[Posting]) -> dict[str, object]:
+def _activities(lines: list[Posting]) -> dict[int, tuple[str, str]]:
+    """Public id and current stage of the activities the lines concern."""
     from tenants.activities.models import Activity
 
     activity_ids = {line.activity_id for line in lines if line.activity_id}
-    activities = {
+    if not activity_ids:
+        return {}
+    return {
         a.pk: (str(a.public_id), a.stage)
         for a in Activity.objects.filter(pk__in=activity_ids).only("public_id", "stage")
     }
+
+
+def _event_payload(
+    entry: JournalEntry, lines: list[Posting], activities: dict[int, tuple[str, str]]
+) -> dict[str, object]:
     return {
         "entry": str(entry.public_id),
         "kind": entry.kind,

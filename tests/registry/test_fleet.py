@@ -15,8 +15,11 @@ from tests.conftest import database_url
 
 pytestmark = pytest.mark.django_db
 
-# A migration whose operations are safe to re-apply: choices (no SQL) and get_or_create of 3 accounts.
-LEDGER_0004 = ("ledger", "0004_service_accounts")
+# The ledger's two newest migrations, both safe to re-apply: choices (no SQL) and get_or_create of
+# accounts; a column added IF NOT EXISTS and its idempotent backfill.
+LEDGER_BEHIND = [("ledger", "0004_service_accounts"), ("ledger", "0005_line_activity_stage")]
+MISSING = ("ledger.0004_service_accounts", "ledger.0005_line_activity_stage")
+FORGET = "DELETE FROM \"{schema}\".django_migrations WHERE app = %s AND name = %s"
 ADDED_ACCOUNT = "subsidy_advance_payable"
 
 
@@ -35,7 +38,8 @@ def _statements(action) -> tuple[Any, list[str]]:  # type: ignore[no-untyped-def
 def _put_behind(schema: str, *, with_data: bool = True) -> None:
     """Undo ledger 0004 in ``schema`` (inside the test's transaction): its row and one of its accounts."""
     with connection.cursor() as cursor:
-        cursor.execute(f'DELETE FROM "{schema}".django_migrations WHERE app = %s AND name = %s', LEDGER_0004)
+        for record in LEDGER_BEHIND:
+            cursor.execute(FORGET.format(schema=schema), record)
         if with_data:
             cursor.execute(f'DELETE FROM "{schema}".ledger_account WHERE kind = %s', [ADDED_ACCOUNT])
 
@@ -61,7 +65,7 @@ def test_state_names_the_missing_migration(group):
     schema = group.books_eur.schema_name
     _put_behind(schema)
     (state,) = fleet_state(schemas=[schema])
-    assert state.missing == ("ledger.0004_service_accounts",)
+    assert state.missing == MISSING
     assert not state.up_to_date
     others = [s for s in fleet_state() if s.schema != schema]
     assert all(s.up_to_date for s in others)
@@ -72,7 +76,7 @@ def test_schema_behind_is_migrated_and_only_it(group):
     _put_behind(schema)
     assert not _has_account(schema)
     report = fleet_migrate(jobs=1)
-    assert [(r.schema, r.ok, r.applied) for r in report.results] == [(schema, True, 1)]
+    assert [(r.schema, r.ok, r.applied) for r in report.results] == [(schema, True, 2)]
     assert _has_account(schema)
     assert all(s.up_to_date for s in fleet_state())
 
@@ -92,9 +96,9 @@ def test_failure_in_one_schema_does_not_stop_the_others_and_a_rerun_completes(gr
         by_schema = {r.schema: r for r in report.results}
         assert not by_schema[locked].ok
         assert "lock" in by_schema[locked].error.lower()
-        assert by_schema[other].ok and by_schema[other].applied == 1
+        assert by_schema[other].ok and by_schema[other].applied == 2
         assert _has_account(other)
-        assert fleet_state(schemas=[locked])[0].missing == ("ledger.0004_service_accounts",)
+        assert fleet_state(schemas=[locked])[0].missing == MISSING
 
         with pytest.raises(CommandError) as refused:
             call_command("migrate_fleet", "--jobs", "1", "--lock-timeout", "200ms", "--schema", locked, verbosity=0)
@@ -104,7 +108,7 @@ def test_failure_in_one_schema_does_not_stop_the_others_and_a_rerun_completes(gr
         blocker.close()  # the other session ends: its lock goes
 
     rerun = fleet_migrate(jobs=1, lock_timeout="2s", schemas=[locked, other])
-    assert [(r.schema, r.ok, r.applied) for r in rerun.results] == [(locked, True, 1)]
+    assert [(r.schema, r.ok, r.applied) for r in rerun.results] == [(locked, True, 2)]
     assert _has_account(locked)
     assert all(s.up_to_date for s in fleet_state(schemas=[locked, other]))
 
@@ -115,7 +119,7 @@ def test_check_option_fails_when_a_schema_is_behind(group, capsys):
     with pytest.raises(CommandError) as refused:
         call_command("migrate_fleet", "--check", verbosity=0)
     assert refused.value.returncode == 1
-    assert f"{group.books_huf.schema_name}: behind: ledger.0004_service_accounts" in capsys.readouterr().out
+    assert f"{group.books_huf.schema_name}: behind: {' '.join(MISSING)}" in capsys.readouterr().out
 
 
 def test_code_migrations_cover_every_app():
@@ -139,18 +143,19 @@ def test_the_command_in_parallel_processes_isolates_a_failure_and_resumes(group)
     blocker = psycopg.connect(database_url())
     try:
         for schema in (locked, other):
-            outside.execute(f'DELETE FROM "{schema}".django_migrations WHERE app = %s AND name = %s', LEDGER_0004)
+            for record in LEDGER_BEHIND:
+                outside.execute(FORGET.format(schema=schema), record)
         blocker.execute(f'LOCK TABLE "{locked}".ledger_account IN ACCESS EXCLUSIVE MODE')
         run = subprocess.run(
             [*command, "--lock-timeout", "300ms"], env=subprocess_env(), capture_output=True, text=True, check=False
         )
         assert run.returncode == 1, run.stdout + run.stderr
         assert f"{locked}: FAILED" in run.stderr and "lock" in run.stderr.lower()
-        assert f"{other}: 1 migration(s)" in run.stdout
+        assert f"{other}: 2 migration(s)" in run.stdout
         blocker.rollback()  # the other session lets go
         rerun = subprocess.run(command, env=subprocess_env(), capture_output=True, text=True, check=False)
         assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-        assert f"{locked}: 1 migration(s)" in rerun.stdout and other not in rerun.stdout
+        assert f"{locked}: 2 migration(s)" in rerun.stdout and other not in rerun.stdout
     finally:
         blocker.close()
         subprocess.run(command, env=subprocess_env(), capture_output=True, check=False)
