@@ -379,8 +379,9 @@ def _remote_votes(post: Any) -> list[services.RemoteVote]:
 
 
 def _no_trace(response: HttpResponse) -> HttpResponse:
-    # The token is in the address: no referrer carries it elsewhere, no cache keeps the page.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the address: no referrer carries it to another site, no cache keeps the page
+    # (same-origin, not no-referrer: a null Origin would fail the CSRF check of the form).
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -398,7 +399,7 @@ def remote_vote(request: HttpRequest, token: str) -> HttpResponse:
         try:
             link = services.voting_link_resolve(token=token)
         except PlatformError as error:
-            context = {"refusal": error, "sheet": None}
+            context: dict[str, Any] = {"refusal": error, "sheet": None}
             return _no_trace(render(request, "governance/remote_vote.html", context, status=error.status or 400))
         refusal: PlatformError | None = None
         if request.method == "POST":
@@ -489,7 +490,7 @@ def candidate_list_action(request: HttpRequest, list_id: uuid.UUID, action: str)
 @governance_team_required
 @require_safe
 def social_report(request: HttpRequest, year: int) -> HttpResponse:
-    from .report import category_label, gender_label
+    from .report import category_label, entity_service_rows, gender_label, levy_table, service_rows
     from .report import social_report as build
 
     report = build(year=year)
@@ -518,8 +519,13 @@ def social_report(request: HttpRequest, year: int) -> HttpResponse:
         ],
         (_("Ethics opinions published"), report.opinions_published),
     ]
+    levy_header, levy_rows = levy_table(report)
     context = {
         "report": report,
+        "service_totals": service_rows(report.services_total),
+        "entity_services": entity_service_rows(report),
+        "levy_header": levy_header,
+        "levy_rows": levy_rows,
         "categories": categories,
         "countries": countries,
         "genders": genders,
