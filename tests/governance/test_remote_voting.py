@@ -135,7 +135,7 @@ def test_a_cooperator_votes_for_themselves_and_for_their_grantor_in_their_langua
     client = Client(HTTP_HOST=HOST)
     page = client.get(url)
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer" and page["Cache-Control"] == "no-store"
+    assert page["Referrer-Policy"] == "same-origin" and page["Cache-Control"] == "no-store"
     html = page.content.decode()
     assert '<html lang="nl">' in html
     assert html.count('class="vote-line"') == 4  # two resolutions, for Nora and for Paul
