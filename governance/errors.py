@@ -42,6 +42,13 @@ UNKNOWN_PERSON = "governance_unknown_person"
 BACKDATED = "governance_movement_backdated"
 SESSION_NOT_TODAY = "governance_session_vote_not_today"
 RECORD_DATE_FUTURE = "governance_record_date_in_the_future"
+VOTING_LINK_UNKNOWN = "governance_voting_link_unknown"
+VOTING_LINK_EXPIRED = "governance_voting_link_expired"
+VOTING_NOTHING_CHOSEN = "governance_voting_nothing_chosen"
+VOTING_NOT_ON_SHEET = "governance_voting_not_on_the_sheet"
+NO_EMAIL = "governance_no_email_address"
+REMOTE_ALREADY_OPEN = "governance_remote_voting_already_open"
+REMOTE_OVER = "governance_remote_voting_over"
 
 catalog = ErrorCatalog(
     {
@@ -106,5 +113,15 @@ catalog = ErrorCatalog(
         ),
         SESSION_NOT_TODAY: _("Votes in session are recorded on the day of the assembly (%(date)s)."),
         RECORD_DATE_FUTURE: _("The voter roll is taken at the record date (%(date)s), which has not come yet."),
+        VOTING_LINK_UNKNOWN: _(
+            "This voting link is not valid: it may have been mistyped or replaced by a newer one. "
+            "Ask the governance team for a new link."
+        ),
+        VOTING_LINK_EXPIRED: _("This voting link has expired: remote voting closed on %(closes)s."),
+        VOTING_NOTHING_CHOSEN: _("Choose for, against or abstain on at least one resolution."),
+        VOTING_NOT_ON_SHEET: _("This vote is not on your voting sheet."),
+        NO_EMAIL: _("%(name)s has no e-mail address in the register: the link cannot be sent."),
+        REMOTE_ALREADY_OPEN: _("Remote voting is already open (since %(opens)s)."),
+        REMOTE_OVER: _("Remote voting closed on %(closes)s."),
     }
 )

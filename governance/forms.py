@@ -38,6 +38,7 @@ class CooperatorAdmitForm(KeyedForm):
         label=_("Gender (optional)"), choices=[("", _("Not recorded")), *Gender.choices], required=False
     )
     category = forms.ChoiceField(label=_("Stakeholder category"), choices=StakeholderCategory.choices)
+    email = forms.EmailField(label=_("E-mail address (optional, for voting links)"), required=False)
     entity = forms.ModelChoiceField(label=_("Entity of origin"), queryset=Entity.objects.none())
     on = forms.DateField(label=_("Date"))
     shares = forms.IntegerField(label=_("Shares"), min_value=1, initial=1)

@@ -79,6 +79,8 @@ class Cooperator(models.Model):
     # Optional: only for the board's parity and the social report's figures.
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     category = models.CharField(_("stakeholder category"), max_length=20, choices=StakeholderCategory.choices)
+    # Optional: where the personal voting link of each assembly is sent.
+    email = models.EmailField(_("e-mail address"), blank=True)
     entity_of_origin = models.ForeignKey(
         Entity, on_delete=models.PROTECT, related_name="+", verbose_name=_("entity of origin")
     )
@@ -411,6 +413,32 @@ class Proxy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grantor_id}->{self.holder_id}"
+
+
+class VotingLink(models.Model):
+    """A voter's personal link to vote remotely in one assembly (one per voter and assembly).
+
+    Only the SHA-256 of the random token is kept: the token itself exists in the message sent to the
+    cooperator and nowhere else. The link names the voter, like a participation row, and holds nothing
+    of any choice; no ballot refers to it (a ballot refers to nothing but its item)."""
+
+    assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="voting_links")
+    cooperator = models.ForeignKey(Cooperator, on_delete=models.PROTECT, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.CharField(max_length=150)
+    sent_to = models.EmailField(_("sent to"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    used_at = models.DateTimeField(_("first used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["assembly", "cooperator__display_name", "id"]
+        verbose_name = _("voting link")
+        verbose_name_plural = _("voting links")
+        constraints = [models.UniqueConstraint(fields=["assembly", "cooperator"], name="gov_voting_link_once")]
+
+    def __str__(self) -> str:
+        return f"{self.assembly_id} {self.cooperator_id}"
 
 
 class Choice(models.TextChoices):

@@ -11,14 +11,19 @@ from uuid import UUID
 from django.db.models import Count, QuerySet, Sum
 
 from .models import (
+    AgendaItem,
+    Assembly,
     BoardRule,
     Cooperator,
     GovernanceRule,
     NominalValue,
+    Participation,
+    Proxy,
     RuleKind,
     ServiceUse,
     ShareClass,
     ShareTransaction,
+    VotingLink,
 )
 
 
@@ -131,3 +136,74 @@ def board_rule(*, on: datetime.date) -> BoardRule | None:
 
 def cooperators_by_category() -> dict[str, int]:
     return dict(Cooperator.objects.values_list("category").annotate(n=Count("id")).order_by("category"))
+
+
+# --- Remote voting ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SheetLine:
+    """One vote the holder of a voting link may cast: a resolution, for themselves or for a grantor."""
+
+    item: AgendaItem
+    voter: Cooperator
+    by_proxy: bool
+    voted: bool
+
+    @property
+    def field_name(self) -> str:
+        return f"vote:{self.item.public_id}:{self.voter.public_id}"
+
+
+@dataclass(frozen=True)
+class VotingSheet:
+    assembly: Assembly
+    cooperator: Cooperator
+    delegated_to: Cooperator | None  # the holder of the proxy the link's holder gave, if any
+    lines: list[SheetLine]
+
+    @property
+    def open_lines(self) -> list[SheetLine]:
+        return [line for line in self.lines if not line.voted]
+
+
+def voting_sheet(*, link: VotingLink) -> VotingSheet:
+    """The open resolutions of the link's assembly, for the holder (unless they gave a proxy) and for
+    each cooperator who gave them one, each marked voted or not (participation only: no choice)."""
+    assembly, cooperator = link.assembly, link.cooperator
+    items = list(
+        AgendaItem.objects.filter(assembly=assembly, resolution_type__isnull=False, result__isnull=True)
+        .select_related("resolution_type")
+        .order_by("position")
+    )
+    proxies = Proxy.objects.filter(assembly=assembly).select_related("grantor", "holder")
+    given = next((p.holder for p in proxies if p.grantor_id == cooperator.pk), None)
+    voters = [] if given is not None else [cooperator]
+    grantors = sorted((p.grantor for p in proxies if p.holder_id == cooperator.pk), key=lambda c: c.display_name)
+    voters += grantors
+    voted = set(
+        Participation.objects.filter(item__in=items, cooperator__in=voters).values_list("item_id", "cooperator_id")
+    )
+    lines = [
+        SheetLine(item=item, voter=voter, by_proxy=voter.pk != cooperator.pk, voted=(item.pk, voter.pk) in voted)
+        for voter in voters
+        for item in items
+    ]
+    return VotingSheet(assembly=assembly, cooperator=cooperator, delegated_to=given, lines=lines)
+
+
+def voting_links_status(*, assembly: Assembly) -> list[VotingLink]:
+    """The links of an assembly for the team's page: who, sent when and where, used or not (no token)."""
+    return list(
+        VotingLink.objects.filter(assembly=assembly)
+        .select_related("cooperator")
+        .defer("token_hash")
+        .order_by("cooperator__display_name", "id")
+    )
+
+
+def voting_link_by_token(*, token: str) -> VotingLink | None:
+    """The link a token names whatever its state (to answer in its holder's language)."""
+    from .services import voting_token_hash
+
+    return VotingLink.objects.select_related("cooperator").filter(token_hash=voting_token_hash(token)).first()

@@ -9,14 +9,22 @@ again that no holding goes below zero (migration 0002).
 from __future__ import annotations
 
 import datetime
+import hashlib
+import logging
+import secrets
+import smtplib
 from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, NoReturn
 from uuid import UUID
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -66,7 +74,10 @@ from .models import (
     StakeholderCategory,
     Theme,
     TransactionKind,
+    VotingLink,
 )
+
+logger = logging.getLogger(__name__)
 
 # --- Share register --------------------------------------------------------------------------------
 
@@ -127,6 +138,7 @@ def cooperator_admit(
     shares: int,
     by: str,
     request_key: str,
+    email: str = "",
 ) -> Cooperator:
     """Enter a person in the register with their first shares (a cooperator holds at least one)."""
     _check_count(shares)
@@ -144,6 +156,7 @@ def cooperator_admit(
         language=language,
         gender=gender,
         category=category,
+        email=email,
         entity_of_origin=entity,
         admitted_on=on,
     )
@@ -484,6 +497,8 @@ def assembly_convene(*, assembly: Assembly, by: str, now: datetime.datetime | No
     assembly.convened_at = now or timezone.now()
     assembly.convened_by = by
     assembly.save(update_fields=["status", "convened_at", "convened_by"])
+    for entry in RollEntry.objects.filter(assembly=assembly).select_related("cooperator"):
+        _voting_link_write(assembly=assembly, cooperator=entry.cooperator, by=by, now=assembly.convened_at)
     return assembly
 
 
@@ -680,6 +695,189 @@ def assembly_close(*, assembly: Assembly, by: str) -> Assembly:
     assembly.status = AssemblyStatus.CLOSED
     assembly.save(update_fields=["status"])
     return assembly
+
+
+# --- Remote voting by personal link ------------------------------------------------------------------
+
+
+def voting_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def voting_link_url(token: str) -> str:
+    """The absolute address of a personal voting link on the group domain."""
+    path = reverse("governance_remote_vote", args=[token], urlconf=settings.PUBLIC_SCHEMA_URLCONF)
+    port = f":{settings.PUBLIC_PORT}" if settings.PUBLIC_PORT else ""
+    return f"{settings.PUBLIC_SCHEME}://{settings.BASE_DOMAIN}{port}{path}"
+
+
+def _window_label(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _voting_link_send(*, link_pk: int, token: str) -> None:
+    """Mail the link to the cooperator, in their language, once the link is committed. A mail server
+    that refuses is logged and leaves the link unsent: the team sees it and issues it again."""
+    link = VotingLink.objects.select_related("assembly", "cooperator").filter(pk=link_pk).first()
+    if link is None or link.token_hash != voting_token_hash(token) or not link.cooperator.email:
+        return
+    assembly, cooperator = link.assembly, link.cooperator
+    with translation.override(cooperator.language):
+        subject = _("SMart Coop: your personal link to vote (%(title)s)") % {"title": assembly.title}
+        body = _(
+            'Hello %(name)s,\n\nYou are convened to the general assembly "%(title)s" of %(date)s. You can vote '
+            "remotely on its resolutions, and for the cooperators who gave you their proxy, from %(opens)s to "
+            "%(closes)s with this personal link:\n\n%(url)s\n\nThe link is yours alone: do not pass it on. "
+            "Your vote stays secret.\n\nSMart Coop"
+        ) % {
+            "name": cooperator.display_name,
+            "title": assembly.title,
+            "date": date_format(assembly.date, "DATE_FORMAT"),
+            "opens": _window_label(assembly.remote_opens_at),
+            "closes": _window_label(assembly.remote_closes_at),
+            "url": voting_link_url(token),
+        }
+    try:
+        send_mail(subject, body, None, [cooperator.email])
+    except (OSError, smtplib.SMTPException):
+        logger.exception("voting link %s: the mail could not be sent", link.pk)
+        return
+    VotingLink.objects.filter(pk=link.pk, token_hash=link.token_hash).update(
+        sent_at=timezone.now(), sent_to=cooperator.email
+    )
+
+
+def _voting_link_write(*, assembly: Assembly, cooperator: Cooperator, by: str, now: datetime.datetime) -> str:
+    """Write (or replace) the voter's link and send it after commit; the token is returned, never stored."""
+    token = secrets.token_urlsafe(32)
+    link, _created = VotingLink.objects.update_or_create(
+        assembly=assembly,
+        cooperator=cooperator,
+        defaults={
+            "token_hash": voting_token_hash(token),
+            "issued_at": now,
+            "issued_by": by,
+            "sent_at": None,
+            "sent_to": "",
+        },
+    )
+    transaction.on_commit(lambda: _voting_link_send(link_pk=link.pk, token=token))
+    return token
+
+
+@transaction.atomic
+def voting_link_issue(
+    *,
+    assembly: Assembly,
+    cooperator: Cooperator,
+    by: str,
+    require_email: bool = True,
+    now: datetime.datetime | None = None,
+) -> str:
+    """(Re)issue a voter's personal link: the previous one stops working at once. Returns the token
+    (the caller shows or prints it once; only its hash is kept)."""
+    now = now or timezone.now()
+    assembly = Assembly.objects.select_for_update().get(pk=assembly.pk)
+    if assembly.status != AssemblyStatus.CONVENED:
+        raise errors.catalog.error(errors.ASSEMBLY_NOT_CONVENED, status=409)
+    if now >= assembly.remote_closes_at:
+        raise errors.catalog.error(errors.REMOTE_OVER, status=409, closes=_window_label(assembly.remote_closes_at))
+    _roll_entry(assembly, cooperator)
+    if require_email and not cooperator.email:
+        raise errors.catalog.error(errors.NO_EMAIL, status=409, name=cooperator.display_name)
+    return _voting_link_write(assembly=assembly, cooperator=cooperator, by=by, now=now)
+
+
+@transaction.atomic
+def assembly_remote_open(*, assembly: Assembly, now: datetime.datetime | None = None) -> Assembly:
+    """Open remote voting now rather than at the time set when the assembly was created."""
+    now = now or timezone.now()
+    assembly = Assembly.objects.select_for_update().get(pk=assembly.pk)
+    if assembly.status != AssemblyStatus.CONVENED:
+        raise errors.catalog.error(errors.ASSEMBLY_NOT_CONVENED, status=409)
+    if now >= assembly.remote_closes_at:
+        raise errors.catalog.error(errors.REMOTE_OVER, status=409, closes=_window_label(assembly.remote_closes_at))
+    if assembly.remote_opens_at <= now:
+        raise errors.catalog.error(
+            errors.REMOTE_ALREADY_OPEN, status=409, opens=_window_label(assembly.remote_opens_at)
+        )
+    assembly.remote_opens_at = now
+    assembly.save(update_fields=["remote_opens_at"])
+    return assembly
+
+
+def voting_link_resolve(*, token: str, now: datetime.datetime | None = None) -> VotingLink:
+    """The link a token opens, valid only while its assembly's remote window is open."""
+    now = now or timezone.now()
+    link = (
+        VotingLink.objects.select_related("assembly", "cooperator").filter(token_hash=voting_token_hash(token)).first()
+    )
+    if link is None:
+        raise errors.catalog.error(errors.VOTING_LINK_UNKNOWN, status=404)
+    assembly = link.assembly
+    if assembly.status == AssemblyStatus.CLOSED or now >= assembly.remote_closes_at:
+        raise errors.catalog.error(
+            errors.VOTING_LINK_EXPIRED, status=410, closes=_window_label(assembly.remote_closes_at)
+        )
+    if assembly.status != AssemblyStatus.CONVENED:
+        raise errors.catalog.error(errors.ASSEMBLY_NOT_CONVENED, status=409)
+    if now < assembly.remote_opens_at:
+        raise errors.catalog.error(
+            errors.OUTSIDE_WINDOW,
+            status=409,
+            opens=_window_label(assembly.remote_opens_at),
+            closes=_window_label(assembly.remote_closes_at),
+        )
+    return link
+
+
+@dataclass(frozen=True)
+class RemoteVote:
+    """One vote asked for on the page: the resolution, and whose vote it is (the link's holder or a
+    cooperator who gave them a proxy), by public ids."""
+
+    item_id: UUID
+    voter_id: UUID
+    choice: str
+
+
+@transaction.atomic
+def remote_votes_cast(*, token: str, votes: list[RemoteVote], now: datetime.datetime | None = None) -> int:
+    """Cast the votes of one voting sheet, all or none, through ``vote_cast`` (same rules as every
+    vote). Returns how many were cast. Nothing written here refers to a ballot: the link only records
+    that it was used."""
+    now = now or timezone.now()
+    link = voting_link_resolve(token=token, now=now)
+    link = VotingLink.objects.select_for_update().select_related("assembly", "cooperator").get(pk=link.pk)
+    if not votes:
+        raise errors.catalog.error(errors.VOTING_NOTHING_CHOSEN)
+    holder = link.cooperator
+    grantors = {
+        p.grantor.public_id: p.grantor
+        for p in Proxy.objects.filter(assembly=link.assembly, holder=holder).select_related("grantor")
+    }
+    items = {
+        item.public_id: item
+        for item in AgendaItem.objects.filter(assembly=link.assembly, resolution_type__isnull=False)
+    }
+    for vote in votes:
+        item = items.get(vote.item_id)
+        voter = holder if vote.voter_id == holder.public_id else grantors.get(vote.voter_id)
+        if item is None or voter is None:
+            raise errors.catalog.error(errors.VOTING_NOT_ON_SHEET, status=403)
+        vote_cast(
+            item=item,
+            voter=voter,
+            choice=vote.choice,
+            channel=Channel.REMOTE,
+            by="voting-link",
+            proxy_holder=None if voter.pk == holder.pk else holder,
+            now=now,
+        )
+    if link.used_at is None:
+        link.used_at = now
+        link.save(update_fields=["used_at"])
+    return len(votes)
 
 
 # --- Board ------------------------------------------------------------------------------------------

@@ -19,6 +19,12 @@ urlpatterns = [
     path("assemblies/", views.assembly_list, name="governance_assembly_list"),
     path("assemblies/<uuid:assembly_id>/", views.assembly_detail, name="governance_assembly"),
     path("assemblies/<uuid:assembly_id>/<str:action>/", views.assembly_action, name="governance_assembly_action"),
+    path(
+        "assemblies/<uuid:assembly_id>/links/<uuid:cooperator_id>/",
+        views.voting_link_reissue,
+        name="governance_voting_link_reissue",
+    ),
+    path("vote/<str:token>/", views.remote_vote, name="governance_remote_vote"),
     path("items/<uuid:item_id>/vote/", views.vote_record, name="governance_vote"),
     path("board/", views.board, name="governance_board"),
     path("board/lists/<uuid:list_id>/<str:action>/", views.candidate_list_action, name="governance_list_action"),

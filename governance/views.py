@@ -1,9 +1,7 @@
 """Pages of the governance team on the group domain: the share register, the assemblies (with votes
-recorded on behalf of cooperators, identified by their group person id) and the board check.
-
-Cooperators do not sign in to the group domain yet: a remote vote is recorded by a member of the
-governance team for the cooperator (by person id), through the same service that a cooperator's own
-page will use."""
+recorded on behalf of cooperators, identified by their group person id) and the board check; and the
+one page a cooperator opens without signing in: their personal voting link (``remote_vote``), where
+the token in the address is the credential."""
 
 from __future__ import annotations
 
@@ -53,6 +51,7 @@ from .models import (
     Assembly,
     BoardSeat,
     CandidateList,
+    Choice,
     Cooperator,
     EthicsReferral,
     EventKind,
@@ -129,6 +128,7 @@ def cooperator_admit(request: HttpRequest) -> HttpResponse:
                     language=data["language"],
                     gender=data["gender"],
                     category=data["category"],
+                    email=data["email"],
                     entity=data["entity"],
                     on=data["on"],
                     shares=data["shares"],
@@ -256,6 +256,8 @@ def _assembly_page(request: HttpRequest, assembly: Assembly, status: int = 200, 
     }
     context: dict[str, Any] = {
         "assembly": assembly,
+        "remote_not_open_yet": assembly.remote_opens_at > timezone.now(),
+        "voting_links": selectors.voting_links_status(assembly=assembly),
         "sessions": assembly.sessions.all(),
         "items": [(item, results.get(item.pk), participation.get(item.pk)) for item in items],
         "weights": assembly.college_weights.all(),
@@ -297,6 +299,7 @@ def assembly_action(request: HttpRequest, assembly_id: uuid.UUID, action: str) -
         ),
         "convene": (forms.Form, lambda d: services.assembly_convene(assembly=assembly, by=by)),
         "close": (forms.Form, lambda d: services.assembly_close(assembly=assembly, by=by)),
+        "remote_open": (forms.Form, lambda d: services.assembly_remote_open(assembly=assembly)),
     }
     if action not in forms_by_action:
         raise Http404
@@ -305,7 +308,7 @@ def assembly_action(request: HttpRequest, assembly_id: uuid.UUID, action: str) -
     status = _submit(request, form, run, _("Recorded."))
     if status is None:
         return redirect("governance_assembly", assembly_id=assembly.public_id)
-    if action in ("convene", "close"):
+    if action in ("convene", "close", "remote_open"):
         messages.error(request, "; ".join(str(e) for e in form.non_field_errors()))
         return _assembly_page(request, assembly, status)
     return _assembly_page(request, assembly, status, **{f"{action}_form": form})
@@ -332,6 +335,88 @@ def vote_record(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
     if status is None:
         return redirect("governance_assembly", assembly_id=item.assembly.public_id)
     return _assembly_page(request, item.assembly, status, vote_form=form, vote_item=item)  # type: ignore[arg-type]
+
+
+@governance_team_required
+@require_POST
+def voting_link_reissue(request: HttpRequest, assembly_id: uuid.UUID, cooperator_id: uuid.UUID) -> HttpResponse:
+    """Issue a voter's link again and mail it (the previous link stops working). The token is never
+    shown to the team: it goes to the cooperator's address only."""
+    assembly = get_object_or_404(Assembly, public_id=assembly_id)
+    cooperator = get_object_or_404(Cooperator, public_id=cooperator_id)
+    form = forms.Form(request.POST)
+    status = _submit(
+        request,
+        form,
+        lambda d: services.voting_link_issue(assembly=assembly, cooperator=cooperator, by=_by(request)),
+        _("A new voting link is sent to %(name)s.") % {"name": cooperator.display_name},
+    )
+    if status is None:
+        return redirect("governance_assembly", assembly_id=assembly.public_id)
+    messages.error(request, "; ".join(str(e) for e in form.non_field_errors()))
+    return _assembly_page(request, assembly, status)
+
+
+# --- A cooperator's own remote vote -----------------------------------------------------------------
+
+
+def _remote_votes(post: Any) -> list[services.RemoteVote]:
+    """The votes chosen on the sheet (``vote:<item>:<voter>`` = for/against/abstain); lines left blank
+    are not voted. A field that names no line of the sheet, or an unknown choice, refuses the lot."""
+    votes = []
+    for key, value in post.items():
+        if not key.startswith("vote:") or value == "":
+            continue
+        try:
+            _prefix, item_id, voter_id = key.split(":")
+            vote = services.RemoteVote(item_id=uuid.UUID(item_id), voter_id=uuid.UUID(voter_id), choice=value)
+        except ValueError:
+            raise errors.catalog.error(errors.VOTING_NOT_ON_SHEET, status=403) from None
+        if value not in Choice.values:
+            raise errors.catalog.error(errors.BAD_CHOICE, field="choice")
+        votes.append(vote)
+    return votes
+
+
+def _no_trace(response: HttpResponse) -> HttpResponse:
+    # The token is in the address: no referrer carries it to another site, no cache keeps the page
+    # (same-origin, not no-referrer: a null Origin would fail the CSRF check of the form).
+    response["Referrer-Policy"] = "same-origin"
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def remote_vote(request: HttpRequest, token: str) -> HttpResponse:
+    """A cooperator's personal voting page: no sign-in, the token is the credential; in the
+    cooperator's language. Every refusal is a translated message with its code and writes nothing."""
+    if getattr(request, "entity", None) is not None:
+        raise Http404
+    known = selectors.voting_link_by_token(token=token)
+    language = known.cooperator.language if known is not None else translation.get_language() or "en"
+    with translation.override(language):
+        try:
+            link = services.voting_link_resolve(token=token)
+        except PlatformError as error:
+            context: dict[str, Any] = {"refusal": error, "sheet": None}
+            return _no_trace(render(request, "governance/remote_vote.html", context, status=error.status or 400))
+        refusal: PlatformError | None = None
+        if request.method == "POST":
+            try:
+                count = services.remote_votes_cast(token=token, votes=_remote_votes(request.POST))
+            except PlatformError as error:
+                refusal = error
+            else:
+                return _no_trace(redirect(f"{request.path}?recorded={count}"))
+        context = {
+            "sheet": selectors.voting_sheet(link=link),
+            "refusal": refusal,
+            "recorded": request.GET.get("recorded", "").isdigit() and request.method == "GET",
+            "choices": Choice.choices,
+        }
+        status = 200 if refusal is None else (refusal.status or 400)
+        return _no_trace(render(request, "governance/remote_vote.html", context, status=status))
 
 
 # --- Board ------------------------------------------------------------------------------------------
@@ -405,7 +490,7 @@ def candidate_list_action(request: HttpRequest, list_id: uuid.UUID, action: str)
 @governance_team_required
 @require_safe
 def social_report(request: HttpRequest, year: int) -> HttpResponse:
-    from .report import category_label, gender_label
+    from .report import category_label, entity_service_rows, gender_label, levy_table, service_rows
     from .report import social_report as build
 
     report = build(year=year)
@@ -434,8 +519,13 @@ def social_report(request: HttpRequest, year: int) -> HttpResponse:
         ],
         (_("Ethics opinions published"), report.opinions_published),
     ]
+    levy_header, levy_rows = levy_table(report)
     context = {
         "report": report,
+        "service_totals": service_rows(report.services_total),
+        "entity_services": entity_service_rows(report),
+        "levy_header": levy_header,
+        "levy_rows": levy_rows,
         "categories": categories,
         "countries": countries,
         "genders": genders,

@@ -8,45 +8,29 @@ missing, so the suite still passes on a machine without a browser."""
 
 from __future__ import annotations
 
-import http.client
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
+from tests.browser.support import CHROMIUM, chromium, runserver  # noqa: E402
+
 if CHROMIUM is None:
     pytest.skip("no chromium installed (apt-get install chromium)", allow_module_level=True)
 
-from tests.conftest import PROJECT_DIR, subprocess_env  # noqa: E402
+from tests.conftest import PROJECT_DIR  # noqa: E402
 
 # django_db: pytest-django only creates the test database when a collected test asks for it.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 SLUG = "t-browser"
 STAFF_EMAIL = f"staff@{SLUG}.test"
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 D = Decimal
 
 
@@ -54,23 +38,6 @@ D = Decimal
 class Site:
     base_url: str
     password: str
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def answers(port: int, host: str) -> bool:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-    try:
-        connection.request("GET", "/accounts/login/", headers={"Host": host})
-        return connection.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        connection.close()
 
 
 @pytest.fixture(scope="module")
@@ -93,33 +60,8 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
             staff_email=STAFF_EMAIL,
             staff_password=password,
         )
-    port = free_port()
-    host = f"{SLUG}.localhost:{port}"
-    (PROJECT_DIR / "var").mkdir(exist_ok=True)
-    log_path = PROJECT_DIR / "var" / f"test-browser-server-{port}.log"
-    log = open(log_path, "w")  # noqa: SIM115
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        env=subprocess_env(DJANGO_SETTINGS_MODULE="config.settings.test"),
-        cwd=PROJECT_DIR,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while not answers(port, host):
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            log.close()
-            raise RuntimeError(f"runserver did not start; see {log_path}")
-        time.sleep(0.2)
-    yield Site(base_url=f"http://{host}", password=password)
-    server.terminate()
-    try:
-        server.wait(15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
-    log_path.unlink(missing_ok=True)
+    with runserver(f"{SLUG}.localhost") as port:
+        yield Site(base_url=f"http://{SLUG}.localhost:{port}", password=password)
 
 
 @pytest.fixture
@@ -127,13 +69,11 @@ def page() -> Iterator[Any]:
     """A fresh chromium page. Function-scoped on purpose: Playwright's sync API runs an event loop in
     this thread, and the test's database fixture must be set up before it starts (Django refuses
     database calls from a thread with a running loop)."""
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.set_default_timeout(15_000)
         yield context.new_page()
         context.close()
-        chromium.close()
 
 
 def public_id(page: Any, kind: str) -> str:

@@ -22,6 +22,7 @@ def make_cooperator(
     gender: str = "",
     name: str = "",
     language: str = "fr",
+    email: str = "",
     on: datetime.date = datetime.date(2024, 1, 15),
 ) -> Cooperator:
     """A cooperator holding ``shares`` shares bought on ``on`` (the person id is made up if not given)."""
@@ -41,6 +42,7 @@ def make_cooperator(
         shares=shares,
         by="test",
         request_key=uuid.uuid4().hex,
+        email=email,
     )
 
 

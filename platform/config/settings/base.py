@@ -360,3 +360,11 @@ DEMO_CREDENTIALS_FILE = env_str("DEMO_CREDENTIALS_FILE", str(embedded.VAR_DIR / 
 # Routing cache: each process keeps host -> entity in memory and drops it when PostgreSQL notifies a
 # change of the registry (LISTEN/NOTIFY, fired by triggers). Off means: look up on every request.
 ROUTING_CACHE_ENABLED = env_bool("ROUTING_CACHE_ENABLED", True)
+
+# Mail (personal voting links of the general assemblies). SMTP by default; the dev server prints
+# mails on the console; tests use Django's in-memory outbox or a directory (filebased backend).
+EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25, minimum=1)
+EMAIL_FILE_PATH = env_str("DJANGO_EMAIL_FILE_PATH", str(embedded.VAR_DIR / "mail"))
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", f"SMart Coop <no-reply@{BASE_DOMAIN}>")
