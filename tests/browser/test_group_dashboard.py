@@ -10,20 +10,21 @@ from __future__ import annotations
 import csv
 import io
 import re
-import subprocess
-import sys
-import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-from tests.browser.test_staff_flow import CHROMIUM, LAUNCH_ARGS, answers, free_port  # noqa: E402
-from tests.conftest import PROJECT_DIR, subprocess_env  # noqa: E402
+from tests.browser.support import CHROMIUM, chromium, runserver  # noqa: E402
+
+if CHROMIUM is None:
+    pytest.skip("no chromium installed (apt-get install chromium)", allow_module_level=True)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -38,70 +39,90 @@ class GroupSite:
     beta: Any
 
 
+def _entity(slug: str, country: str, currency: str, company_number: str) -> Any:
+    from tenants.registry.services import entity_create
+
+    return entity_create(
+        slug=slug,
+        display_name=slug.replace("-", " ").title(),
+        legal_name=f"{slug} SC",
+        country=country,
+        legal_form="SC",
+        company_number=company_number,
+        currency=currency,
+        languages=["en"],
+        default_language="en",
+        staff_email=f"staff@{slug}.test",
+    ).entity
+
+
+def _books(entity: Any, amounts: list[str]) -> None:
+    """A member and a few invoices' receivable and levy lines, posted (committed) in ``entity``."""
+    import datetime
+
+    from django_tenants.utils import tenant_context
+
+    from tenants.ledger.models import AccountKind, EntryKind
+    from tenants.ledger.services import Posting, account, entry_post
+    from tests import factories
+
+    with tenant_context(entity):
+        factories.member()
+        for i, amount in enumerate(amounts):
+            entry_post(
+                kind=EntryKind.INVOICE_ISSUED,
+                on=datetime.date(2026, 1 + i, 15),
+                description="dashboard",
+                source="test",
+                postings=[
+                    Posting(account(AccountKind.CLIENT_RECEIVABLE), Decimal(amount), entity.currency),
+                    Posting(account(AccountKind.LEVY_INCOME), -Decimal(amount), entity.currency),
+                ],
+            )
+
+
 @pytest.fixture(scope="module")
 def group_site(group, celery_worker_process, django_db_blocker) -> Iterator[GroupSite]:
+    """Two entities of this test's own (the group's entities keep the state other tests assert),
+    committed, drained and counted; the dashboard served by runserver on the group domain."""
     from federation_api import consolidation, membership
-    from tenants.registry.models import Entity
+    from federation_api.models import DashboardJob
 
+    suffix = uuid.uuid4().hex[:6]
     with django_db_blocker.unblock():
-        for persona in group.all:
-            consolidation.entity_drain(entity=persona.entity)
-            membership.entity_census(entity=persona.entity, force=True)
-        with_facts = {p.entity.slug for p in group.all}
-        hu = set(Entity.objects.filter(country="HU", slug__in=with_facts).values_list("slug", flat=True))
-        assert hu, "the test group has a Hungarian entity"
-    port = free_port()
-    host = f"localhost:{port}"
-    log_path = PROJECT_DIR / "var" / f"test-dashboard-server-{port}.log"
-    (PROJECT_DIR / "var").mkdir(exist_ok=True)
-    log = open(log_path, "w")  # noqa: SIM115
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        env=subprocess_env(DJANGO_SETTINGS_MODULE="config.settings.test"),
-        cwd=PROJECT_DIR,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while not answers(port, host):
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            log.close()
-            raise RuntimeError(f"runserver did not start; see {log_path}")
-        time.sleep(0.2)
-    yield GroupSite(
-        base_url=f"http://{host}",
-        username=group.manager_username,
-        password=group.manager_password,
-        hu_slugs=hu,
-        other_slugs=with_facts - hu,
-        beta=group.beta.entity,
-    )
-    server.terminate()
-    try:
-        server.wait(15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
-    log_path.unlink(missing_ok=True)
+        be = _entity(f"t-dash-be-{suffix}", "BE", "EUR", "0403170701")
+        hu = _entity(f"t-dash-hu-{suffix}", "HU", "HUF", "12892312")
+        _books(be, ["1200.00", "800.00"])
+        _books(hu, ["250000.00"])
+        for entity in (be, hu):
+            consolidation.entity_drain(entity=entity)
+            membership.entity_census(entity=entity, force=True)
+    with runserver("localhost") as port:
+        yield GroupSite(
+            base_url=f"http://localhost:{port}",
+            username=group.manager_username,
+            password=group.manager_password,
+            hu_slugs={hu.slug},
+            other_slugs={be.slug},
+            beta=be,
+        )
+    with django_db_blocker.unblock():
+        DashboardJob.objects.filter(entity__in=[be, hu]).delete()
 
 
 @pytest.fixture
 def page() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB", accept_downloads=True)
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB", accept_downloads=True)
         context.set_default_timeout(15_000)
         yield context.new_page()
         context.close()
-        chromium.close()
 
 
 def _download(page: Any, link_id: str) -> bytes:
     with page.expect_download() as info:
         page.click(f"#{link_id}")
-    path = info.value.path()
-    return open(path, "rb").read()  # noqa: PTH123, SIM115
+    return Path(info.value.path()).read_bytes()
 
 
 def test_group_dashboard_in_a_real_browser(group_site, page):

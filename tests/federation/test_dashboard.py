@@ -130,19 +130,20 @@ def test_exports_do_not_carry_formulas(group, drained, gina):
     Entity.objects.filter(pk=beta.pk).update(display_name='=HYPERLINK("http://evil.test","x")')
     rows = list(csv.DictReader(io.StringIO(gina.get("/dashboard/export.csv", HTTP_HOST=HOST).content.decode())))
     names = {r["name"] for r in rows if r["entity"] == beta.slug}
-    assert names == {"'=HYPERLINK(\"http://evil.test\",\"x\")"}
+    assert names == {'\'=HYPERLINK("http://evil.test","x")'}
 
 
 def test_a_recomputation_reports_its_progress_and_runs_once(group, drained, gina):
+    before = set(DashboardJob.objects.values_list("pk", flat=True))
     response = gina.post("/dashboard/jobs/", {"kind": "reconcile"}, HTTP_HOST=HOST)
     assert response.status_code == 302
-    job = DashboardJob.objects.get()
+    job = DashboardJob.objects.exclude(pk__in=before).get()
     assert response["Location"] == f"/dashboard/jobs/{job.public_id}/"
     assert job.status == "queued" and job.total == Entity.objects.count()
     # A second request while it is queued is refused, and writes nothing.
     with pytest.raises(PlatformError) as refused:
         jobs.job_create(kind="reconcile", requested_by="gina")
-    assert refused.value.code == "federation_job_busy" and DashboardJob.objects.count() == 1
+    assert refused.value.code == "federation_job_busy" and DashboardJob.objects.count() == len(before) + 1
     page = gina.get(f"/dashboard/jobs/{job.public_id}/", HTTP_HOST=HOST).content.decode()
     assert 'http-equiv="refresh"' in page and 'data-status="queued"' in page
 
@@ -175,6 +176,7 @@ def test_a_reconcile_job_names_a_difference(group, drained):
 
 
 def test_an_unknown_job_kind_is_refused(group, gina):
+    before = DashboardJob.objects.count()
     response = gina.post("/dashboard/jobs/", {"kind": "explode"}, HTTP_HOST=HOST, follow=True)
     assert response.status_code == 200 and "federation_invalid_choice" in response.content.decode()
-    assert not DashboardJob.objects.exists()
+    assert DashboardJob.objects.count() == before

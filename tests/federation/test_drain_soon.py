@@ -22,7 +22,6 @@ from tenants.ledger.services import Posting, account, entry_post
 from tests.guarantee.conftest import entity_for_test
 
 
-
 def _post(entity, amount: str) -> None:
     with tenant_context(entity):
         entry_post(

@@ -57,7 +57,7 @@ def test_the_census_counts_every_member_once_and_only_when_they_change(group, co
 
 def test_members_cooperators_and_capital_per_entity(group, counted, gina):
     alpha, beta = group.alpha.entity, group.beta.entity
-    a1 = make_cooperator(entity=alpha, shares=3, category="natural_user", on=datetime.date(2024, 1, 15))
+    make_cooperator(entity=alpha, shares=3, category="natural_user", on=datetime.date(2024, 1, 15))
     make_cooperator(entity=alpha, shares=2, category="permanent_worker", on=datetime.date(2024, 3, 2))
     make_cooperator(entity=beta, shares=7, category="natural_user", on=datetime.date(2024, 3, 20))
     gone = make_cooperator(entity=beta, shares=1, category="natural_user", on=datetime.date(2024, 2, 1))

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 # accounts; a column added IF NOT EXISTS and its idempotent backfill.
 LEDGER_BEHIND = [("ledger", "0004_service_accounts"), ("ledger", "0005_line_activity_stage")]
 MISSING = ("ledger.0004_service_accounts", "ledger.0005_line_activity_stage")
-FORGET = "DELETE FROM \"{schema}\".django_migrations WHERE app = %s AND name = %s"
+FORGET = 'DELETE FROM "{schema}".django_migrations WHERE app = %s AND name = %s'
 ADDED_ACCOUNT = "subsidy_advance_payable"
 
 
