@@ -529,3 +529,51 @@ def test_the_group_teams_command_adds_lists_rotates_and_deactivates(group):
         call_command("partner_webhooks", "add", "--partner", "dynamo-coop", "--url", "http://h.example/", "--event",
                      "referral.created")  # fmt: skip
     assert WebhookEndpoint.objects.count() == before
+
+
+# ---- the tasks' plumbing -------------------------------------------------------------------------
+
+
+def test_the_referral_sends_one_public_task_per_delivery_on_commit_only(
+    group, keys, monkeypatch, django_capture_on_commit_callbacks
+):
+    _register(keys["ms"], "https://hooks.microstart.example/a")
+    _register(keys["ms"], "https://hooks.microstart.example/b")
+    _register(keys["ms"], "https://hooks.microstart.example/revocations-only", ["referral.revoked"])
+    sent: list[tuple[tuple, dict]] = []
+    monkeypatch.setattr(
+        webhook_deliver, "apply_async", lambda args, kwargs=None, **options: sent.append((args, options))
+    )
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        referral = _referral(group.books_eur, "microstart", ["name"])
+    deliveries = WebhookDelivery.objects.filter(referral=referral)
+    assert deliveries.count() == 2 and len({d.event_id for d in deliveries}) == 1
+    assert sent == []  # nothing leaves before the commit
+    for callback in callbacks:
+        callback()
+    assert sorted(args for args, _ in sent) == sorted((str(d.public_id),) for d in deliveries)
+    assert all(options["headers"]["_schema_name"] == "public" for _, options in sent)
+
+
+def test_the_task_schedules_the_next_attempt_after_the_backoff_and_the_sweeper_resends(
+    group, keys, receiver, monkeypatch
+):
+    receiver.secret = _register(keys["ms"], receiver.url)["secret"]
+    receiver.always = 500
+    delivery = WebhookDelivery.objects.get(referral=_referral(group.books_eur, "microstart", ["name"]))
+    sent: list[tuple[tuple, dict]] = []
+    monkeypatch.setattr(
+        webhook_deliver, "apply_async", lambda args, kwargs=None, **options: sent.append((args, options))
+    )
+    assert webhook_deliver(str(delivery.public_id)) == "pending"
+    assert len(sent) == 1 and sent[0][0] == (str(delivery.public_id),)
+    assert BACKOFF - 2 < sent[0][1]["countdown"] <= BACKOFF
+
+    from shared_services.referrals.tasks import webhook_sweep
+
+    sent.clear()
+    assert webhook_sweep() == 0  # due in 30 s: not lost
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        next_attempt_at=timezone.now() - datetime.timedelta(minutes=2)
+    )
+    assert webhook_sweep() == 1 and sent == [((str(delivery.public_id),), {})]
