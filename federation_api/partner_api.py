@@ -4,6 +4,10 @@ COOPCITY, Dynamo Coop) work the referrals addressed to them with their own keys.
 A key is ``smp_<prefix>_<secret>`` in ``Authorization: Bearer``; only the secret's SHA-256 is stored.
 Each view declares the scope it needs; each key has its own rate limit. A partner sees only its own
 referrals whose member's consent stands, and only the consented fields (``shared_services.referrals``).
+
+With the ``webhooks:manage`` scope a partner registers the addresses that receive signed events
+(``referral.created``, ``referral.revoked``), rotates their secrets, deactivates them, and reads its own
+delivery log (docs/partner-api.md). Another partner's endpoint or delivery is a 404.
 """
 
 from __future__ import annotations
@@ -15,21 +19,33 @@ import secrets
 import uuid
 from typing import Any, ClassVar
 
+from django.http import HttpResponse
+from django.template import engines
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import authentication, exceptions, permissions, serializers, throttling
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework import authentication, exceptions, permissions, serializers, status, throttling
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_services.referrals import selectors as referral_selectors
 from shared_services.referrals import services as referrals
-from shared_services.referrals.models import Partner, ReferralOutcome
+from shared_services.referrals.models import (
+    DeliveryStatus,
+    Partner,
+    ReferralOutcome,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 from .models import PartnerApiKey
 
 KEY_PREFIX = "smp"
-SCOPES = frozenset({"referrals:read", "referrals:write"})
+SCOPES = frozenset({"referrals:read", "referrals:write", "webhooks:manage"})
 
 
 def _hash(secret: str) -> str:
@@ -86,6 +102,21 @@ class PartnerKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="partner"'
+
+
+class PartnerKeyScheme(OpenApiAuthenticationExtension):
+    """The partner key in the OpenAPI description (registered by being defined)."""
+
+    target_class = PartnerKeyAuthentication
+    name = "partnerKey"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "smp_<prefix>_<secret>",
+            "description": "A partner API key (`manage.py partner_key_create`), in `Authorization: Bearer`.",
+        }
 
 
 class HasScope(permissions.BasePermission):
@@ -192,3 +223,215 @@ class ReferralOutcomeApi(PartnerApiView):
             note=body.validated_data["note"],
         )
         return Response(referrals.referral_partner_view(self.partner, referral_id))
+
+
+# ---- webhooks ------------------------------------------------------------------------------------
+
+
+class WebhookEndpointSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    url = serializers.CharField()
+    # (plain strings: one enum per choice set in the description, and the delivery's event_type has it)
+    events = serializers.ListField(child=serializers.CharField(), help_text=f"Among {', '.join(WebhookEvent.values)}")
+    active = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    secret_rotated_at = serializers.DateTimeField(allow_null=True)
+    deactivated_at = serializers.DateTimeField(allow_null=True)
+
+
+class WebhookEndpointWithSecretSerializer(WebhookEndpointSerializer):
+    secret = serializers.CharField(help_text="The signing secret: shown in this answer only, keep it.")
+
+
+class WebhookEndpointCreateSerializer(serializers.Serializer):
+    # Checked by the service (stable error codes), not by DRF's URL field.
+    url = serializers.CharField(
+        max_length=2000, allow_blank=True, help_text="https:// address that receives the events"
+    )
+    events = serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        help_text=f"Among {', '.join(WebhookEvent.values)}",
+        default=[WebhookEvent.REFERRAL_CREATED.value],
+    )
+
+
+class WebhookAttemptSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    status_code = serializers.IntegerField(allow_null=True)
+    error = serializers.CharField(allow_blank=True)
+    duration_ms = serializers.IntegerField()
+
+
+class WebhookDeliverySerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    endpoint = serializers.UUIDField(source="endpoint.public_id")
+    event_id = serializers.UUIDField()
+    event_type = serializers.ChoiceField(choices=WebhookEvent.choices)
+    referral = serializers.UUIDField(source="referral.public_id")
+    status = serializers.ChoiceField(choices=DeliveryStatus.choices)
+    attempts = serializers.IntegerField()
+    attempt_limit = serializers.IntegerField()
+    next_attempt_at = serializers.DateTimeField(allow_null=True)
+    delivered_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    attempt_log = WebhookAttemptSerializer(many=True)
+
+
+def _endpoint(endpoint: WebhookEndpoint, *, with_secret: bool = False) -> dict[str, Any]:
+    serializer = WebhookEndpointWithSecretSerializer if with_secret else WebhookEndpointSerializer
+    return dict(serializer(endpoint).data)
+
+
+def _delivery(delivery: WebhookDelivery) -> dict[str, Any]:
+    return dict(WebhookDeliverySerializer(delivery).data)
+
+
+def _by(request: Request) -> str:
+    key = request.auth
+    return f"partner-key:{key.prefix}" if isinstance(key, PartnerApiKey) else "partner"
+
+
+class WebhookEndpointListApi(PartnerApiView):
+    scope = "webhooks:manage"
+
+    @extend_schema(responses=WebhookEndpointSerializer(many=True), summary="The partner's webhook endpoints")
+    def get(self, request: Request) -> Response:
+        return Response([_endpoint(e) for e in referral_selectors.webhook_endpoints_for_partner(self.partner)])
+
+    @extend_schema(
+        request=WebhookEndpointCreateSerializer,
+        responses={201: WebhookEndpointWithSecretSerializer},
+        summary="Register an endpoint (its signing secret is in this answer only)",
+    )
+    def post(self, request: Request) -> Response:
+        body = WebhookEndpointCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        endpoint = referrals.webhook_endpoint_create(
+            partner=self.partner,
+            url=body.validated_data["url"],
+            events=body.validated_data["events"],
+            by=_by(request),
+        )
+        return Response(_endpoint(endpoint, with_secret=True), status=status.HTTP_201_CREATED)
+
+
+class WebhookEndpointDetailApi(PartnerApiView):
+    scope = "webhooks:manage"
+
+    @extend_schema(responses=WebhookEndpointSerializer, summary="One endpoint (never its secret)")
+    def get(self, request: Request, endpoint_id: uuid.UUID) -> Response:
+        return Response(_endpoint(referral_selectors.webhook_endpoint_for_partner(self.partner, endpoint_id)))
+
+
+class WebhookSecretRotateApi(PartnerApiView):
+    scope = "webhooks:manage"
+
+    @extend_schema(
+        request=None,
+        responses=WebhookEndpointWithSecretSerializer,
+        summary="A new signing secret, effective at once (in this answer only)",
+    )
+    def post(self, request: Request, endpoint_id: uuid.UUID) -> Response:
+        endpoint = referrals.webhook_secret_rotate(partner=self.partner, endpoint_id=endpoint_id, by=_by(request))
+        return Response(_endpoint(endpoint, with_secret=True))
+
+
+class WebhookEndpointDeactivateApi(PartnerApiView):
+    scope = "webhooks:manage"
+
+    @extend_schema(
+        request=None, responses=WebhookEndpointSerializer, summary="Deactivate (pending deliveries cancelled)"
+    )
+    def post(self, request: Request, endpoint_id: uuid.UUID) -> Response:
+        endpoint = referrals.webhook_endpoint_deactivate(partner=self.partner, endpoint_id=endpoint_id, by=_by(request))
+        return Response(_endpoint(endpoint))
+
+
+class WebhookDeliveryListApi(PartnerApiView):
+    scope = "webhooks:manage"
+
+    @extend_schema(
+        parameters=[OpenApiParameter("status", str, enum=DeliveryStatus.values, description="only this status")],
+        responses=WebhookDeliverySerializer(many=True),
+        summary="The partner's latest 100 deliveries, newest first, with their attempts",
+    )
+    def get(self, request: Request) -> Response:
+        rows = referral_selectors.webhook_deliveries_for_partner(
+            self.partner, status=request.query_params.get("status") or None
+        )
+        return Response([_delivery(d) for d in rows])
+
+
+class WebhookDeliveryDetailApi(PartnerApiView):
+    scope = "webhooks:manage"
+
+    @extend_schema(responses=WebhookDeliverySerializer, summary="One delivery with its attempts")
+    def get(self, request: Request, delivery_id: uuid.UUID) -> Response:
+        return Response(_delivery(referral_selectors.webhook_delivery_for_partner(self.partner, delivery_id)))
+
+
+class WebhookRedeliverApi(PartnerApiView):
+    scope = "webhooks:manage"
+
+    @extend_schema(request=None, responses=WebhookDeliverySerializer, summary="Send a failed delivery again")
+    def post(self, request: Request, delivery_id: uuid.UUID) -> Response:
+        referrals.webhook_redeliver(partner=self.partner, delivery_id=delivery_id, by=_by(request))
+        return Response(_delivery(referral_selectors.webhook_delivery_for_partner(self.partner, delivery_id)))
+
+
+# ---- the partner API's own description -------------------------------------------------------------
+
+SCHEMA_SETTINGS = {
+    "TITLE": "SMart partner API",
+    "DESCRIPTION": (
+        "For the partner cooperatives of the SMart group (Microstart, COOPCITY, Dynamo Coop), served at "
+        "`/api/v1/partner/` on the group domain. Each call carries a partner key in `Authorization: Bearer "
+        "smp_<prefix>_<secret>`; each endpoint needs one scope of the key (`referrals:read`, `referrals:write`, "
+        "`webhooks:manage`), and each key has its own rate limit.\n\n"
+        "* A partner sees only the referrals addressed to it whose member's consent stands, and only the "
+        "data that consent covers.\n"
+        "* Webhooks: signed POSTs of `referral.created` and `referral.revoked` to the partner's endpoints, "
+        "retried with exponential backoff; see docs/partner-api.md for the signature scheme.\n"
+        '* Refusals: `{"error": {"code", "message", "field"?}}`, 400 (bad input), 401 (key), 403 (scope), '
+        "404 (not the partner's), 409 (state), 429 (rate limit)."
+    ),
+    "SCHEMA_PATH_PREFIX": "/api/v1/partner",
+}
+_SCHEMA_URLCONF = "federation_api.partner_schema_urls"
+
+
+class PartnerDocsMixin(APIView):
+    """The partner API's description and its pages are public documentation (the YAML is in the
+    repository too): no key needed, nothing of any partner in them."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = []
+
+
+class PartnerSchemaApi(PartnerDocsMixin, SpectacularAPIView):
+    urlconf = _SCHEMA_URLCONF
+    custom_settings = SCHEMA_SETTINGS
+
+
+class PartnerSwaggerApi(PartnerDocsMixin, SpectacularSwaggerView):
+    url_name = "partner-schema"
+    http_method_names = ["get", "head"]
+
+
+_REDOC_OFFLINE = engines["django"].from_string(
+    '{% extends "drf_spectacular/redoc.html" %}{% block head %}<title>{{ title|default:"Redoc" }}</title>'
+    '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<style>body { margin: 0; padding: 0; }</style>{% endblock head %}"
+)
+
+
+class PartnerRedocApi(PartnerDocsMixin, SpectacularRedocView):
+    url_name = "partner-schema"
+    http_method_names = ["get", "head"]
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
+        page = super().get(request, *args, **kwargs)
+        return HttpResponse(_REDOC_OFFLINE.render(page.data, request))

@@ -121,6 +121,9 @@ def test_each_key_has_its_own_rate_limit(group, keys):
     from federation_api.partner_api import PerKeyThrottle
 
     caches["default"].clear()
+    # The class keeps the rates it read at import; put back exactly those afterwards (the settings
+    # still hold the 3/minute override when the `finally` runs).
+    original = PerKeyThrottle.THROTTLE_RATES
     PerKeyThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES  # type: ignore[assignment]
     try:
         codes = [_call("get", "/api/v1/partner/referrals/", keys["ms_ro"]).status_code for _ in range(4)]
@@ -129,6 +132,5 @@ def test_each_key_has_its_own_rate_limit(group, keys):
         assert limited["error"]["code"] == "throttled"
         assert _call("get", "/api/v1/partner/referrals/", keys["ms_rw"]).status_code == 200  # another key
     finally:
-        from django.conf import settings
-
-        PerKeyThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]  # type: ignore[assignment]
+        PerKeyThrottle.THROTTLE_RATES = original
+        caches["default"].clear()

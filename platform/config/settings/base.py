@@ -211,6 +211,8 @@ CELERY_BEAT_SCHEDULE = {
     "financing-daily": {"task": "financing.daily", "schedule": crontab(hour=5, minute=30)},
     # The group's figures follow every entity's ledger within seconds (idempotent drains).
     "federation-drain-all": {"task": "federation.drain_all", "schedule": 5.0},
+    # Webhook deliveries whose message was lost (broker down at commit) are sent again.
+    "referrals-webhook-sweep": {"task": "referrals.webhook_sweep", "schedule": 60.0},
 }
 # Entities looked up by the worker are cached this long (seconds) per schema.
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
@@ -264,6 +266,15 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"partner_key": env_str("PARTNER_API_RATE", "120/minute")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# Webhooks to partners (shared_services/referrals): http:// addresses are accepted only for loopback
+# hosts, and only with DEBUG or this flag; each attempt times out after PARTNER_WEBHOOK_TIMEOUT seconds;
+# a delivery is tried PARTNER_WEBHOOK_MAX_ATTEMPTS times, the n-th retry PARTNER_WEBHOOK_BACKOFF * 2**(n-1)
+# seconds after the previous attempt.
+PARTNER_WEBHOOK_ALLOW_HTTP = env_bool("PARTNER_WEBHOOK_ALLOW_HTTP", False)
+PARTNER_WEBHOOK_TIMEOUT = env_int("PARTNER_WEBHOOK_TIMEOUT", 5, minimum=1)
+PARTNER_WEBHOOK_MAX_ATTEMPTS = env_int("PARTNER_WEBHOOK_MAX_ATTEMPTS", 6, minimum=1)
+PARTNER_WEBHOOK_BACKOFF = env_int("PARTNER_WEBHOOK_BACKOFF", 30, minimum=1)
+
 # OpenAPI description of the entity API (docs/openapi/entity-api.yaml, served at /api/v1/schema/);
 # Swagger UI and Redoc are served from drf-spectacular-sidecar's static files (no CDN).
 SPECTACULAR_SETTINGS = {
