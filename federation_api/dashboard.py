@@ -104,17 +104,17 @@ def _summaries(result: Figures, members: Membership) -> list[EntitySummary]:
         for metric in selectors.METRICS:
             totals[row.key][metric] += row.amounts_eur[metric]
     by_entity = {str(m.entity.public_id): m for m in members.by_entity}
-    for key, m in by_entity.items():
-        entities.setdefault(key, m.entity)
+    for key, counted in by_entity.items():
+        entities.setdefault(key, counted.entity)
     summaries = []
     for key, entity in entities.items():
-        m = by_entity.get(key)
+        found = by_entity.get(key)
         summaries.append(
             EntitySummary(
                 entity,
                 totals[key] if key in totals else dict.fromkeys(selectors.METRICS, Decimal(0)),
-                m.members if m else 0,
-                m.cooperators if m else 0,
+                found.members if found else 0,
+                found.cooperators if found else 0,
             )
         )
     return sorted(summaries, key=lambda s: (-s.amounts_eur["turnover"], s.entity.display_name))

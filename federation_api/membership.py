@@ -59,7 +59,7 @@ def entity_census(*, entity: Entity, force: bool = False) -> bool:
 
 
 def _months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    months = []
+    months: list[datetime.date] = []
     month = first.replace(day=1)
     while month <= last and len(months) < MAX_MONTHS:
         months.append(month)

@@ -17,4 +17,4 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_AUTOREFRESH = True
 # A drain sent after every committed entry would reach whichever worker a later test starts; the
 # tests that measure it turn it on (tests/federation/test_drain_soon.py).
-OUTBOX_HOOKS: list[str] = []
+OUTBOX_HOOKS = []  # type: ignore[var-annotated]
