@@ -189,8 +189,9 @@ def entity_rebuild(*, entity: Entity) -> int:
 
 def rebuild_all(*, entities: list[Entity], jobs: int = 1) -> dict[str, int]:
     """``entity_rebuild`` of every entity, ``jobs`` at a time (each job its own database connection:
-    entities are independent, so the rebuild of the group spreads over the server's cores)."""
-    if jobs <= 1:
+    entities are independent, so the rebuild of the group spreads over the server's cores). Inside a
+    transaction it runs them one by one: other connections would not see what it has not committed."""
+    if jobs <= 1 or connection.in_atomic_block:
         return {entity.slug: entity_rebuild(entity=entity) for entity in entities}
 
     def one(entity: Entity) -> tuple[str, int]:

@@ -63,6 +63,7 @@ def governance_demo_setup(*, manager_username: str, entities: Iterable[Entity] |
                 kind=member.kind,
                 display_name=member.display_name,
                 language=member.language,
+                email=member.email,
                 gender=_demo_gender(member.person_id) if member.kind == "natural" else "",
                 category=member.category,
                 entity=entity,

@@ -21,6 +21,7 @@ class MemberForRegister:
     category: str
     display_name: str
     language: str
+    email: str = ""  # where the voting links of general assemblies go
 
 
 def members_for_register() -> list[MemberForRegister]:
@@ -36,6 +37,7 @@ def members_for_register() -> list[MemberForRegister]:
                 category=member.category,
                 display_name=member.display_name,
                 language=language,
+                email=member.email,
             )
         )
     return rows

@@ -59,3 +59,18 @@ def test_a_committed_entry_is_drained_without_waiting_for_the_sweep(group, celer
         # The drain cleared its flag: the next entry asks again (the second loop above proved it).
         with tenant_context(entity):
             assert cache.get(DRAIN_PENDING) is None
+
+
+def test_a_parallel_rebuild_equals_the_books(group, django_db_blocker):
+    """``federation_rebuild`` runs two entities at once, each on its own connection (committed data)."""
+    from federation_api import consolidation
+
+    with django_db_blocker.unblock():
+        entities = [entity_for_test("rebuild-a"), entity_for_test("rebuild-b")]
+        for n, entity in enumerate(entities):
+            _post(entity, f"{10 + n}.00")
+        counts = consolidation.rebuild_all(entities=entities, jobs=2)
+        assert counts == {entity.slug: 1 for entity in entities}
+        for n, entity in enumerate(entities):
+            assert consolidation.entity_reconcile(entity=entity) == []
+            assert _levy(entity) == Decimal(f"{10 + n}.00")
