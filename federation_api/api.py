@@ -35,11 +35,20 @@ class EntitySerializer(serializers.ModelSerializer):
         return entity_url(entity)
 
 
+class HasGroupRole(permissions.BasePermission):
+    """Group management only (``group_manager`` or ``federation_reader``), not every group user."""
+
+    def has_permission(self, request, view) -> bool:  # type: ignore[no-untyped-def]
+        from .api_views import ROLES, roles_of
+
+        return bool(roles_of(request.user) & ROLES)
+
+
 class EntityListApi(generics.ListAPIView):
-    """The group's entities, closed ones included (flagged by ``status``). Group managers only."""
+    """The group's entities, closed ones included (flagged by ``status``). Group management only."""
 
     serializer_class = EntitySerializer
-    permission_classes = [permissions.IsAdminUser]
+    permission_classes = [HasGroupRole]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         entities = entity_list()

@@ -110,7 +110,9 @@ def test_the_group_domain_shows_nothing_of_an_entity_to_someone_not_entitled(gro
         for method in ("get", "head", *WRITES):
             response = getattr(client, method)(url, HTTP_HOST=GROUP_HOST)
             requests += 1
-            assert response.status_code < 500, (method, url, response.status_code)
+            # /health/ answers 503 when a service is down (no worker runs in this test): its job.
+            healthy = response.status_code < 500 or (url == "/health/" and response.status_code == 503)
+            assert healthy, (method, url, response.status_code)
             body = body_text(response)
             leaked = [canary for canary in canaries if canary in body]
             assert not leaked, f"{method.upper()} {url} as {who} shows {leaked}"
