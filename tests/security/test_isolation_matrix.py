@@ -39,7 +39,7 @@ def _group_admin_values(template: str, param: str) -> list[str] | None:
     if param in {"object_id", "id"}:
         for model in group_admin_site._registry:
             if template.startswith(f"admin/{model._meta.app_label}/{model._meta.model_name}/"):
-                return [str(pk) for pk in model.objects.values_list("pk", flat=True)[:3]] + ["999999"]
+                return [str(pk) for pk in model._default_manager.values_list("pk", flat=True)[:3]] + ["999999"]
         return ["1"]
     if param == "content_type_id":
         from django.contrib.contenttypes.models import ContentType
