@@ -616,6 +616,9 @@ def _reserve_ids(model: type[Model], count: int) -> list[int]:
 
 
 def _copy(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    from audit.context import send_now
+
+    send_now(connection)  # COPY bypasses Django's statement wrappers: tell the audit who writes
     quote = connection.ops.quote_name
     columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)  # type: ignore[union-attr]
     with (

@@ -63,6 +63,7 @@ SHARED_APPS = [
     "shared_services.referrals",
     "federation_api",
     "governance",
+    "audit",
 ]
 # Every entity schema: its own staff users and sessions (a login on one entity means nothing on
 # another), and the entity's business apps.
@@ -80,6 +81,7 @@ TENANT_APPS = [
     "tenants.ledger",
     "tenants.declarations",
     "tenants.guarantee",
+    "audit",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -101,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tenants.registry.middleware.ClosedEntityReadOnlyMiddleware",
