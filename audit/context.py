@@ -17,7 +17,8 @@ from typing import Any
 
 from django.db.backends.signals import connection_created
 
-Context = tuple[str, str]  # actor, request id
+Actor = str | Callable[[], str]  # resolved only when a write needs it (reads never touch the session)
+Context = tuple[Actor, str]  # actor, request id
 _current: ContextVar[Context | None] = ContextVar("audit_context", default=None)
 _WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|COPY|WITH|MERGE|TRUNCATE)\b", re.IGNORECASE)
 _SET = "SELECT set_config('audit.actor', %s, false), set_config('audit.request_id', %s, false)"
@@ -31,15 +32,21 @@ def request_id_from(header: str | None) -> str:
     return uuid.uuid4().hex
 
 
-def bind(actor: str, request_id: str) -> Token[Context | None]:
-    return _current.set((actor[:200], request_id[:64]))
+def bind(actor: Actor, request_id: str) -> Token[Context | None]:
+    return _current.set((actor, request_id[:64]))
+
+
+def _values(context: Context) -> list[str]:
+    actor, request_id = context
+    return [(actor() if callable(actor) else actor)[:200], request_id]
 
 
 def unbind(token: Token[Context | None]) -> None:
     from django.db import connections
 
     _current.reset(token)
-    for connection in connections.all(initialized_only=True):
+    for wrapper in connections.all(initialized_only=True):
+        connection: Any = wrapper  # carries ``audit_sent``, set by _on_connection
         if getattr(connection, "audit_sent", None) is not None and connection.connection is not None:
             # Cleared outside any transaction the request may have left open (it cannot have: the
             # request and task ends close or commit them), so the reset sticks.
@@ -52,18 +59,20 @@ def send_now(connection: Any) -> None:
     """Send the current context on ``connection`` (for raw writes that bypass the wrapper: COPY)."""
     context = _current.get()
     if context is not None and getattr(connection, "audit_sent", None) != context:
+        values = _values(context)
         with connection.cursor() as cursor:
-            cursor.execute(_SET, list(context))
+            cursor.execute(_SET, values)
         connection.audit_sent = context
 
 
 def _wrapper(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
     current = _current.get()
     if current is not None and _WRITE.match(sql):
-        connection = context["connection"]
+        connection: Any = context["connection"]
         if getattr(connection, "audit_sent", None) != current:
+            values = _values(current)  # may read the session: a SELECT, which sends nothing
             connection.audit_sent = current
-            context["cursor"].execute(_SET, list(current))
+            context["cursor"].execute(_SET, values)
     return execute(sql, params, many, context)
 
 

@@ -16,14 +16,17 @@ class AuditContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = context.request_id_from(request.headers.get("X-Request-ID"))
-        user = getattr(request, "user", None)
-        name = user.get_username() if user is not None and user.is_authenticated else "anonymous"
         where = getattr(getattr(request, "entity", None), "slug", None) or "group"
-        token = context.bind(f"{where}:{name}", request_id)
+
+        def actor() -> str:  # read only when the request writes: a read never loads the session for it
+            user = getattr(request, "user", None)
+            name = user.get_username() if user is not None and user.is_authenticated else "anonymous"
+            return f"{where}:{name}"
+
+        token = context.bind(actor, request_id)
         try:
             response = self.get_response(request)
         finally:
             context.unbind(token)
         response["X-Request-ID"] = request_id
         return response
-

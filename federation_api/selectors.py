@@ -158,45 +158,48 @@ def _oldest(values: list[datetime.datetime | None]) -> datetime.datetime | None:
 
 def figures(*, by: str, filters: Filters, extra: Q | None = None) -> Figures:
     """Turnover, levy, wages and expenses per (``by``, period, currency), converted to EUR with the
-    rate of each period. A rate missing for any row refuses the whole answer."""
+    rate of each period. One aggregate query at the requested grain (every metric a filtered sum);
+    a rate missing for any row refuses the whole answer."""
     _choice(by, GROUPINGS, "by")
-    base = Fact.objects.filter(filters.facts())
+    any_metric = Q()
+    for q, _sign in METRICS.values():
+        any_metric |= q
+    base = Fact.objects.filter(filters.facts()).filter(any_metric)
     if extra is not None:
         base = base.filter(extra)
-    grain: dict[tuple[int, datetime.date, str], dict[str, Decimal]] = defaultdict(dict)
-    for metric, (q, sign) in METRICS.items():
-        sums = base.filter(q).values("entity_id", "period", "currency").annotate(total=Sum("amount"))
-        for s in sums:
-            grain[(s["entity_id"], s["period"], s["currency"])][metric] = sign * s["total"]
-    rates = period_rates(currencies={k[2] for k in grain}, periods={k[1] for k in grain})
-    entities = {e.pk: e for e in Entity.objects.filter(pk__in={k[0] for k in grain})}
+    keys = {"group": [], "entity": ["entity_id"], "country": ["country"]}[by] + ["period", "currency"]
+    sums = {metric: Sum("amount", filter=q) for metric, (q, _sign) in METRICS.items()}
+    grain = list(base.values(*keys).annotate(**sums).order_by())
+    counted = set(base.values_list("entity_id", flat=True).distinct().order_by())
+    rates = period_rates(currencies={g["currency"] for g in grain}, periods={g["period"] for g in grain})
+    entities = {e.pk: e for e in Entity.objects.filter(pk__in=counted)}
     drained = _as_of(set(entities))
-    out: dict[tuple[str, datetime.date, str], FigureRow] = {}
-    members: dict[tuple[str, datetime.date, str], list[int]] = defaultdict(list)
-    for (entity_id, period, currency), amounts in sorted(grain.items(), key=lambda item: str(item[0])):
-        entity = entities[entity_id]
-        key, label = {
-            "group": ("group", "SMart"),
-            "entity": (str(entity.public_id), entity.display_name),
-            "country": (entity.country, entity.country),
-        }[by]
-        row = out.get((key, period, currency))
-        if row is None:
-            row = out[(key, period, currency)] = FigureRow(
-                key, label, period, currency, rates[(currency, period)], entity=entity if by == "entity" else None
-            )
-        members[(key, period, currency)].append(entity_id)
-        for metric in METRICS:
-            amount = amounts.get(metric, ZERO)
-            row.amounts[metric] = row.amounts.get(metric, ZERO) + amount
+    by_country: dict[str, list[int]] = defaultdict(list)
+    for pk, counted_entity in entities.items():
+        by_country[counted_entity.country].append(pk)
+    group_as_of = _oldest(list(drained.values()))
+    country_as_of = {c: _oldest([drained[pk] for pk in pks]) for c, pks in by_country.items()}
+    rows: list[FigureRow] = []
     totals = dict.fromkeys(METRICS, ZERO)
-    for row_key, row in out.items():
-        for metric in METRICS:
-            row.amounts_eur[metric] = row.rate.to_eur(row.amounts[metric])
+    for g in grain:
+        entity: Entity | None = None
+        if by == "entity":
+            entity = entities[g["entity_id"]]
+            key, label, as_of = str(entity.public_id), entity.display_name, drained[entity.pk]
+        elif by == "country":
+            key, label, as_of = g["country"], g["country"], country_as_of.get(g["country"])
+        else:
+            key, label, as_of = "group", "SMart", group_as_of
+        rate = rates[(g["currency"], g["period"])]
+        row = FigureRow(key, label, g["period"], g["currency"], rate, entity=entity, as_of=as_of)
+        for metric, (_q, sign) in METRICS.items():
+            amount = sign * (g[metric] or ZERO)
+            row.amounts[metric] = amount
+            row.amounts_eur[metric] = rate.to_eur(amount)
             totals[metric] += row.amounts_eur[metric]
-        row.as_of = _oldest([drained[pk] for pk in members[row_key]])
-    rows = sorted(out.values(), key=lambda r: (r.period, r.label, r.currency))
-    return Figures(rows, totals, _oldest(list(drained.values())))
+        rows.append(row)
+    rows.sort(key=lambda r: (r.period, r.label, r.currency))
+    return Figures(rows, totals, group_as_of)
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,7 @@ SHARED_APPS = [
     "federation_api",
     "governance",
     "audit",
+    "privacy",
 ]
 # Every entity schema: its own staff users and sessions (a login on one entity means nothing on
 # another), and the entity's business apps.
