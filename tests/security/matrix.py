@@ -130,7 +130,12 @@ def entity_digest(entity) -> dict[str, str]:
 
 
 def record(**figures: int) -> None:
-    """Add to this session's figures and write them out (the results page reads the file)."""
-    FIGURES.update(figures)
+    """Add to this session's figures and write them out (the results page reads the file): requests
+    and leaks add up; counts of URLs, pairs and paths keep their largest value."""
+    for key, value in figures.items():
+        if key.endswith("_requests") or key == "leaks_found":
+            FIGURES[key] += value
+        else:
+            FIGURES[key] = max(FIGURES.get(key, 0), value)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(dict(sorted(FIGURES.items())), indent=2))
