@@ -92,9 +92,13 @@ ROOT_URLCONF = "config.urls_tenant"
 TENANT_LIMIT_SET_CALLS = True
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
+# The security headers come first so that every answer carries them, including those the routing gives
+# before any view (unknown host, closed entity).
 MIDDLEWARE = [
-    "tenants.registry.middleware.EntityRoutingMiddleware",
+    "config.security_headers.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tenants.registry.middleware.EntityRoutingMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tenants.registry.middleware.EntityLocaleMiddleware",
@@ -102,7 +106,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tenants.registry.middleware.ClosedEntityReadOnlyMiddleware",
 ]
 
@@ -248,6 +251,39 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+STATICFILES_DIRS = [PROJECT_DIR / "platform" / "static"]
+
+# --- Security headers -----------------------------------------------------------------------------
+# Content-Security-Policy of every response (config/security_headers.py): only our own files, no inline
+# script or style; "{nonce}" is the request's nonce, used by the API documentation pages only.
+CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "{nonce}"],
+    "style-src": ["'self'", "{nonce}"],
+    "img-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Named policies a view may choose (``response.csp_policy``). Swagger UI and Redoc (config/api_docs.py)
+# insert styles at run time and Redoc starts a worker from a blob: URL; their scripts stay nonced.
+CONTENT_SECURITY_POLICIES: dict[str, dict[str, list[str]]] = {
+    "api_docs": {
+        **CONTENT_SECURITY_POLICY,
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "worker-src": ["'self'", "blob:"],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Uploaded files (expense receipts) -------------------------------------------------------------
 # Served only through the entity's own pages (a view that looks the file up in the entity's schema),
