@@ -227,6 +227,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in throttling (config/login_throttle.py): after this many failures within the window for one
+# username (per entity: usernames repeat across schemas) or from one client address, every attempt is
+# refused with a 429 until the window ends. The client address is REMOTE_ADDR unless a proxy of ours
+# sets the header named here (its last entry is used), e.g. X-Forwarded-For.
+LOGIN_THROTTLE_USERNAME_FAILURES = env_int("LOGIN_THROTTLE_USERNAME_FAILURES", 5, minimum=1)
+LOGIN_THROTTLE_ADDRESS_FAILURES = env_int("LOGIN_THROTTLE_ADDRESS_FAILURES", 50, minimum=1)
+LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 900, minimum=1)
+LOGIN_THROTTLE_CLIENT_ADDRESS_HEADER = env_str("LOGIN_THROTTLE_CLIENT_ADDRESS_HEADER", "")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
