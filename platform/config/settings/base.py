@@ -145,6 +145,18 @@ DATABASES = {
         "ATOMIC_REQUESTS": False,
     }
 }
+# The role that owns the tables (runs migrations and creates entity schemas at run time) when the
+# application connects as a role that owns nothing (docs/operations.md, "Database roles"). Unset: the
+# role of DATABASE_URL does both. Used through config.db.as_owner() and by `manage.py db_roles`.
+_owner_url = env_optional("DATABASE_OWNER_URL")
+DATABASE_OWNER: dict[str, object] | None = None
+if _owner_url is not None:
+    _owner = parse_database_url(_owner_url, variable="DATABASE_OWNER_URL")
+    DATABASE_OWNER = {key: _owner[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
+    if DATABASE_OWNER["NAME"] != DATABASES["default"]["NAME"]:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("DATABASE_OWNER_URL must name the same database as DATABASE_URL.")
 # 64-bit keys everywhere: the precondition for moving schemas between shards later.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
