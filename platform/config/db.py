@@ -41,4 +41,22 @@ def as_owner() -> Iterator[None]:
         _connection.settings_dict.update(saved)
 
 
-__all__ = ["as_owner", "connection"]
+__all__ = ["as_owner", "connection", "dangerously_all_entities"]
+
+
+@contextmanager
+def dangerously_all_entities() -> Iterator[None]:
+    """Lift the row-level security of the entity-keyed public tables (``shared_services/rls.py``) for a
+    group-wide computation run from an entity's context, such as a sequence number shared by every
+    entity. The block must run inside a transaction: the setting is changed for that transaction only
+    (``set_config(..., true)``), so a rollback or the commit puts the entity's value back in any case,
+    and it is restored at once when the block ends normally."""
+    if not _connection.in_atomic_block:
+        raise RuntimeError("dangerously_all_entities() must run inside a transaction.")
+    with _connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('app.entity_id', true)")
+        row = cursor.fetchone()
+        cursor.execute("SELECT set_config('app.entity_id', '', true)")
+    yield
+    with _connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('app.entity_id', %s, true)", [(row[0] if row else None) or ""])

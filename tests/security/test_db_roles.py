@@ -17,7 +17,7 @@ import psycopg
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import ProgrammingError
+from django.db import ProgrammingError, transaction
 from django.test import Client, override_settings
 from django_tenants.utils import tenant_context
 
@@ -239,3 +239,86 @@ def test_provisioning_runs_as_the_owner_and_the_app_role_uses_what_it_made(group
         assert signed_in.status_code == 302
         with tenant_context(created.entity):
             assert get_user_model().objects.get(username=f"staff@{slug}.test").last_login is not None
+
+
+# ---- row-level security on the public tables that carry an entity id ------------------------------
+
+RLS_TABLES = {
+    "legal_aid_legalcase",
+    "insurance_coverage",
+    "insurance_claim",
+    "referrals_referral",
+    "financing_subsidyadvance",
+    "financing_equipmentloan",
+}
+
+
+def _case_in(persona: Any) -> Any:
+    from shared_services.legal_aid.services import case_request
+    from tests.factories import member
+
+    with tenant_context(persona.entity):
+        someone = member()
+        return case_request(
+            entity=persona.entity,
+            member_ids=[someone.public_id],
+            kind="individual",
+            area="contract",
+            request=f"help {persona.canary}",
+            by="test",
+        )
+
+
+@pytest.mark.django_db
+def test_row_level_security_keeps_an_entity_to_its_own_rows(group, app_role):
+    from shared_services.legal_aid.models import LegalCase
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_policies WHERE policyname = 'entity_isolation'")
+        assert {row[0] for row in cursor.fetchall()} == RLS_TABLES
+    alpha_case, beta_case = _case_in(group.alpha), _case_in(group.beta)
+    everyone = set(LegalCase.objects.values_list("entity_id", flat=True))
+    assert {group.alpha.entity.pk, group.beta.entity.pk} <= everyone
+
+    with as_role(app_role):
+        connection.set_tenant(group.alpha.entity)
+        try:
+            # The buggy queries: no filter on the entity, or another entity's filter.
+            assert set(LegalCase.objects.values_list("entity_id", flat=True)) == {group.alpha.entity.pk}
+            assert not LegalCase.objects.filter(entity=group.beta.entity).exists()
+            assert not LegalCase.objects.filter(pk=beta_case.pk).exists()
+            assert LegalCase.objects.filter(pk=beta_case.pk).update(summary="overwritten") == 0
+            assert LegalCase.objects.filter(pk=alpha_case.pk).update(summary="own") == 1
+            with pytest.raises(ProgrammingError, match="row-level security"), transaction.atomic():
+                LegalCase.objects.filter(pk=alpha_case.pk).update(entity=group.beta.entity)
+            # A group-wide numbering asked from Alpha still counts every entity's cases.
+            third = _case_in(group.alpha)
+            assert third.reference not in {alpha_case.reference, beta_case.reference}
+        finally:
+            connection.set_schema_to_public()
+        # On the group domain (public schema): every entity's rows.
+        assert {group.alpha.entity.pk, group.beta.entity.pk} <= set(
+            LegalCase.objects.values_list("entity_id", flat=True)
+        )
+    LegalCase.objects.get(pk=beta_case.pk, summary="")
+
+
+@pytest.mark.django_db
+def test_entity_service_pages_work_under_row_level_security(group, app_role):
+    _case_in(group.alpha)
+    _case_in(group.beta)
+    staff = Client()
+    with tenant_context(group.alpha.entity):
+        staff.force_login(get_user_model().objects.get(username=group.alpha.staff_username))
+    with as_role(app_role):
+        for path in (
+            "/services/",
+            "/services/legal/",
+            "/services/insurance/",
+            "/services/financing/",
+            "/services/referrals/",
+            "/services/guarantee/",
+        ):
+            page = staff.get(path, HTTP_HOST=group.alpha.host)
+            assert page.status_code == 200, path
+            assert group.beta.canary not in page.content.decode()
