@@ -13,18 +13,17 @@ import datetime
 from typing import Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpResponse
-from django.template import engines
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api_docs import RedocPage, SwaggerPage
 from config.db import connection
 
 from . import selectors
@@ -549,7 +548,7 @@ class FederationSchemaApi(FederationApiView, SpectacularAPIView):
     custom_settings = SCHEMA_SETTINGS
 
 
-class FederationSwaggerApi(FederationApiView, SpectacularSwaggerView):
+class FederationSwaggerApi(FederationApiView, SwaggerPage):
     abstract = False
     roles = frozenset({GROUP_MANAGER, FEDERATION_READER})
     scopes = frozenset({"figures:read"})
@@ -557,21 +556,9 @@ class FederationSwaggerApi(FederationApiView, SpectacularSwaggerView):
     http_method_names = ["get", "head"]
 
 
-_REDOC_OFFLINE = engines["django"].from_string(
-    '{% extends "drf_spectacular/redoc.html" %}{% block head %}<title>{{ title|default:"Redoc" }}</title>'
-    '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
-    "<style>body { margin: 0; padding: 0; }</style>{% endblock head %}"
-)
-
-
-class FederationRedocApi(FederationApiView, SpectacularRedocView):
+class FederationRedocApi(FederationApiView, RedocPage):
     abstract = False
     roles = frozenset({GROUP_MANAGER, FEDERATION_READER})
     scopes = frozenset({"figures:read"})
     url_name = "api-federation-schema"
     http_method_names = ["get", "head"]
-
-    @extend_schema(exclude=True)
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
-        page = super().get(request, *args, **kwargs)
-        return HttpResponse(_REDOC_OFFLINE.render(page.data, request))

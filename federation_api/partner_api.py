@@ -19,18 +19,17 @@ import secrets
 import uuid
 from typing import Any, ClassVar
 
-from django.http import HttpResponse
-from django.template import engines
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import authentication, exceptions, permissions, serializers, status, throttling
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api_docs import RedocPage, SwaggerPage
 from shared_services.referrals import selectors as referral_selectors
 from shared_services.referrals import services as referrals
 from shared_services.referrals.models import (
@@ -415,23 +414,11 @@ class PartnerSchemaApi(PartnerDocsMixin, SpectacularAPIView):
     custom_settings = SCHEMA_SETTINGS
 
 
-class PartnerSwaggerApi(PartnerDocsMixin, SpectacularSwaggerView):
+class PartnerSwaggerApi(PartnerDocsMixin, SwaggerPage):
     url_name = "partner-schema"
     http_method_names = ["get", "head"]
 
 
-_REDOC_OFFLINE = engines["django"].from_string(
-    '{% extends "drf_spectacular/redoc.html" %}{% block head %}<title>{{ title|default:"Redoc" }}</title>'
-    '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
-    "<style>body { margin: 0; padding: 0; }</style>{% endblock head %}"
-)
-
-
-class PartnerRedocApi(PartnerDocsMixin, SpectacularRedocView):
+class PartnerRedocApi(PartnerDocsMixin, RedocPage):
     url_name = "partner-schema"
     http_method_names = ["get", "head"]
-
-    @extend_schema(exclude=True)
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
-        page = super().get(request, *args, **kwargs)
-        return HttpResponse(_REDOC_OFFLINE.render(page.data, request))

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse
-from django.template import engines
 from django.urls import path
-from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.request import Request
+from drf_spectacular.views import SpectacularAPIView
 
+from config.api_docs import RedocPage, SwaggerPage
 from tenants.activities import api as activities
 from tenants.api_base import EntityAPIView
 from tenants.billing import api as billing
@@ -30,28 +27,14 @@ class EntitySchemaApi(EntityAPIView, SpectacularAPIView):
     """The OpenAPI description of this API (YAML; JSON with ``?format=json``). Staff of the entity only."""
 
 
-class EntitySwaggerApi(EntityAPIView, SpectacularSwaggerView):
+class EntitySwaggerApi(EntityAPIView, SwaggerPage):
     url_name = "api-schema"
     http_method_names = ["get", "head"]
 
 
-# drf-spectacular's Redoc page also loads Google Fonts: the same page without them (Redoc falls back to
-# the system fonts), so that nothing at all comes from outside.
-_REDOC_OFFLINE = engines["django"].from_string(
-    '{% extends "drf_spectacular/redoc.html" %}{% block head %}<title>{{ title|default:"Redoc" }}</title>'
-    '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
-    "<style>body { margin: 0; padding: 0; }</style>{% endblock head %}"
-)
-
-
-class EntityRedocApi(EntityAPIView, SpectacularRedocView):
+class EntityRedocApi(EntityAPIView, RedocPage):
     url_name = "api-schema"
     http_method_names = ["get", "head"]
-
-    @extend_schema(exclude=True)
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
-        page = super().get(request, *args, **kwargs)
-        return HttpResponse(_REDOC_OFFLINE.render(page.data, request))
 
 
 urlpatterns: list[Any] = [

@@ -10,14 +10,16 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 
+from config.login_throttle import ThrottledAdminLoginMixin
 
-class GroupAdminSite(admin.AdminSite):
+
+class GroupAdminSite(ThrottledAdminLoginMixin, admin.AdminSite):
     site_header = _("SMart group administration")
     site_title = _("SMart group")
     index_title = _("Group administration")
 
 
-class EntityAdminSite(admin.AdminSite):
+class EntityAdminSite(ThrottledAdminLoginMixin, admin.AdminSite):
     site_header = _("Entity administration")
     site_title = _("SMart entity")
     index_title = _("Administration of this entity")

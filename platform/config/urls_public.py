@@ -5,13 +5,14 @@ from django.urls import include, path
 
 from config.admin_sites import group_admin_site
 from config.health import health
+from config.login_throttle import ThrottledLoginView
 from federation_api.api import EntityListApi
 from federation_api.views import group_home
 
 urlpatterns = [
     path("", group_home, name="home"),
     path("health/", health, name="health"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", group_admin_site.urls),

@@ -4,13 +4,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.admin_sites import entity_admin_site
+from config.login_throttle import ThrottledLoginView
 
 urlpatterns = [
     path("", include("tenants.workspace.urls")),
     path("", include("tenants.web_urls")),
     path("services/", include("shared_services.urls_entity")),
     path("api/v1/", include("tenants.api_urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", entity_admin_site.urls),

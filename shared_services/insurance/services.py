@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from config.db import connection
+from config.db import connection, dangerously_all_entities
 from config.pdf import PdfDocument
 from shared_services.documents import document_check
 from tenants.declarations.checks import DeclarationFacts
@@ -157,7 +157,8 @@ def _reference() -> str:
     year = timezone.localdate().year
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('insurance-claim-reference'))")
-    count = Claim.objects.filter(reference__startswith=f"IC-{year}-").count()
+    with dangerously_all_entities():  # one numbering for the whole group, asked from any entity
+        count = Claim.objects.filter(reference__startswith=f"IC-{year}-").count()
     return f"IC-{year}-{count + 1:05d}"
 
 

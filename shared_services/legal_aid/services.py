@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from config.db import connection
+from config.db import connection, dangerously_all_entities
 from shared_services.documents import document_check
 from tenants.registry.models import Entity
 
@@ -30,7 +30,8 @@ from .models import (
 def _reference(on: datetime.date) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('legal-case-reference'))")
-    count = LegalCase.objects.filter(reference__startswith=f"LA-{on.year}-").count()
+    with dangerously_all_entities():  # one numbering for the whole group, asked from any entity
+        count = LegalCase.objects.filter(reference__startswith=f"LA-{on.year}-").count()
     return f"LA-{on.year}-{count + 1:04d}"
 
 

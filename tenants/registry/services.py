@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tenants.utils import tenant_context
 
+from config.db import as_owner
+
 from . import errors, validators
 from .models import Domain, Entity, EntityEvent, EntityEventKind, EntityStatus
 from .routing import routing_cache
@@ -57,24 +59,26 @@ def entity_create(
 ) -> EntityCreated:
     """Create an entity: registry row, schema cloned from the migrated template (see
     ``registry.template``), primary domain, first staff user (an administrator of that entity only).
-    All of it, or nothing."""
-    return entity_create_from(
-        SCHEMA_FROM_TEMPLATE,
-        slug=slug,
-        display_name=display_name,
-        legal_name=legal_name,
-        country=country,
-        legal_form=legal_form,
-        company_number=company_number,
-        currency=currency,
-        languages=languages,
-        default_language=default_language,
-        staff_email=staff_email,
-        staff_password=staff_password,
-        is_central=is_central,
-        is_demo=is_demo,
-        acting_user=acting_user,
-    )
+    All of it, or nothing. Runs as the database owner role when one is configured (``as_owner``): the
+    application's own role may not create schemas or tables."""
+    with as_owner():
+        return entity_create_from(
+            SCHEMA_FROM_TEMPLATE,
+            slug=slug,
+            display_name=display_name,
+            legal_name=legal_name,
+            country=country,
+            legal_form=legal_form,
+            company_number=company_number,
+            currency=currency,
+            languages=languages,
+            default_language=default_language,
+            staff_email=staff_email,
+            staff_password=staff_password,
+            is_central=is_central,
+            is_demo=is_demo,
+            acting_user=acting_user,
+        )
 
 
 SCHEMA_FROM_TEMPLATE = "template"  # clone _entity_template by DDL (tens of milliseconds)

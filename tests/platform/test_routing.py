@@ -106,11 +106,13 @@ def test_search_path_is_sent_only_when_the_schema_changes(group):
     assert _set_search_path_statements(again) == []
     with CaptureQueriesContext(connection) as switched:
         assert bjorn.get("/", HTTP_HOST=beta.host).status_code == 200
-    assert _set_search_path_statements(switched) == [f'SET search_path = "{beta.entity.schema_name}","public"']
+    assert _set_search_path_statements(switched) == [
+        f'SET search_path = "{beta.entity.schema_name}","public"; SET app.entity_id = \'{beta.entity.pk}\''
+    ]
     # Between requests the connection is on public for Django; the first public query re-sends it.
     with CaptureQueriesContext(connection) as public:
         assert _current_schemas() == ["public"]
-    assert _set_search_path_statements(public) == ['SET search_path = "public"']
+    assert _set_search_path_statements(public) == ["SET search_path = \"public\"; SET app.entity_id = ''"]
 
 
 def test_a_rolled_back_savepoint_never_leaves_reads_in_another_entity(group):

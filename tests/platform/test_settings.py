@@ -97,3 +97,65 @@ def test_env_readers_refuse_bad_values(monkeypatch):
     monkeypatch.setenv("X_INT", "-3")
     with pytest.raises(ImproperlyConfigured, match="X_INT=-3 must be at least 0"):
         env_int("X_INT", 1, minimum=0)
+
+
+# ---- production takes its secrets from the environment only --------------------------------------
+
+GOOD_SECRETS = {
+    "DJANGO_SECRET_KEY": "k" * 10 + "0123456789abcdefghijABCDEFGHIJ-_!@#$%^&*()qwerty",
+    "PERSON_MATCH_SECRET": "p" * 8 + "0123456789abcdefghijABCDEFGHIJ",
+}
+
+
+def _import_prod(drop: tuple[str, ...] = (), **env: str) -> subprocess.CompletedProcess[str]:
+    environment = subprocess_env(**{**GOOD_SECRETS, **env})
+    for name in drop:
+        environment.pop(name, None)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import config.settings.prod as p; print('loaded', p.SECRET_KEY == p.PERSON_MATCH_SECRET)",
+        ],
+        cwd=PROJECT_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_settings_load_with_every_secret_from_the_environment():
+    result = _import_prod()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "loaded False"
+
+
+@pytest.mark.parametrize(
+    ("drop", "env", "expected"),
+    [
+        (("DJANGO_SECRET_KEY",), {}, "Environment variable DJANGO_SECRET_KEY is required but not set."),
+        (
+            (),
+            {"DJANGO_SECRET_KEY": "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"},
+            "DJANGO_SECRET_KEY must be a random value",
+        ),
+        ((), {"DJANGO_SECRET_KEY": "a" * 60}, "DJANGO_SECRET_KEY must be a random value"),
+        (("PERSON_MATCH_SECRET",), {}, "Environment variable PERSON_MATCH_SECRET is required but not set."),
+        ((), {"PERSON_MATCH_SECRET": "dev-only-person-match-secret"}, "PERSON_MATCH_SECRET must be a random value"),
+        (
+            (),
+            {"PERSON_MATCH_SECRET": GOOD_SECRETS["DJANGO_SECRET_KEY"]},
+            "PERSON_MATCH_SECRET must differ from DJANGO_SECRET_KEY",
+        ),
+        (("DATABASE_URL",), {}, "Environment variable DATABASE_URL is required in production"),
+        ((), {"DATABASE_URL": ""}, "Environment variable DATABASE_URL is required in production"),
+        (("CELERY_BROKER_URL",), {}, "Environment variable CELERY_BROKER_URL is required in production"),
+    ],
+)
+def test_production_settings_refuse_a_missing_or_development_secret(drop, env, expected):
+    result = _import_prod(drop, **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert expected in result.stderr
+    assert "loaded" not in result.stdout

@@ -95,9 +95,13 @@ ROOT_URLCONF = "config.urls_tenant"
 TENANT_LIMIT_SET_CALLS = True
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
+# The security headers come first so that every answer carries them, including those the routing gives
+# before any view (unknown host, closed entity).
 MIDDLEWARE = [
-    "tenants.registry.middleware.EntityRoutingMiddleware",
+    "config.security_headers.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tenants.registry.middleware.EntityRoutingMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tenants.registry.middleware.EntityLocaleMiddleware",
@@ -106,7 +110,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tenants.registry.middleware.ClosedEntityReadOnlyMiddleware",
 ]
 
@@ -146,6 +149,18 @@ DATABASES = {
         "ATOMIC_REQUESTS": False,
     }
 }
+# The role that owns the tables (runs migrations and creates entity schemas at run time) when the
+# application connects as a role that owns nothing (docs/operations.md, "Database roles"). Unset: the
+# role of DATABASE_URL does both. Used through config.db.as_owner() and by `manage.py db_roles`.
+_owner_url = env_optional("DATABASE_OWNER_URL")
+DATABASE_OWNER: dict[str, object] | None = None
+if _owner_url is not None:
+    _owner = parse_database_url(_owner_url, variable="DATABASE_OWNER_URL")
+    DATABASE_OWNER = {key: _owner[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
+    if DATABASE_OWNER["NAME"] != DATABASES["default"]["NAME"]:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("DATABASE_OWNER_URL must name the same database as DATABASE_URL.")
 # 64-bit keys everywhere: the precondition for moving schemas between shards later.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -228,6 +243,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in throttling (config/login_throttle.py): after this many failures within the window for one
+# username (per entity: usernames repeat across schemas) or from one client address, every attempt is
+# refused with a 429 until the window ends. The client address is REMOTE_ADDR unless a proxy of ours
+# sets the header named here (its last entry is used), e.g. X-Forwarded-For.
+LOGIN_THROTTLE_USERNAME_FAILURES = env_int("LOGIN_THROTTLE_USERNAME_FAILURES", 5, minimum=1)
+LOGIN_THROTTLE_ADDRESS_FAILURES = env_int("LOGIN_THROTTLE_ADDRESS_FAILURES", 50, minimum=1)
+LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 900, minimum=1)
+LOGIN_THROTTLE_CLIENT_ADDRESS_HEADER = env_str("LOGIN_THROTTLE_CLIENT_ADDRESS_HEADER", "")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -252,6 +275,39 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+STATICFILES_DIRS = [PROJECT_DIR / "platform" / "static"]
+
+# --- Security headers -----------------------------------------------------------------------------
+# Content-Security-Policy of every response (config/security_headers.py): only our own files, no inline
+# script or style; "{nonce}" is the request's nonce, used by the API documentation pages only.
+CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "{nonce}"],
+    "style-src": ["'self'", "{nonce}"],
+    "img-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Named policies a view may choose (``response.csp_policy``). Swagger UI and Redoc (config/api_docs.py)
+# insert styles at run time and Redoc starts a worker from a blob: URL; their scripts stay nonced.
+CONTENT_SECURITY_POLICIES: dict[str, dict[str, list[str]]] = {
+    "api_docs": {
+        **CONTENT_SECURITY_POLICY,
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "worker-src": ["'self'", "blob:"],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Uploaded files (expense receipts) -------------------------------------------------------------
 # Served only through the entity's own pages (a view that looks the file up in the entity's schema),
@@ -381,5 +437,8 @@ ROUTING_CACHE_ENABLED = env_bool("ROUTING_CACHE_ENABLED", True)
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 EMAIL_FILE_PATH = env_str("DJANGO_EMAIL_FILE_PATH", str(embedded.VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", f"SMart Coop <no-reply@{BASE_DOMAIN}>")
