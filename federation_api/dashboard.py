@@ -10,15 +10,11 @@ import datetime
 import io
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from config.access import group_page_required
 from config.errors import PlatformError
 from tenants.registry.models import Entity
 
@@ -41,21 +38,9 @@ EXPORT_COLUMNS = [
     "turnover", "levy", "wages", "expenses", "eur_rate", "rate_basis",
     "turnover_eur", "levy_eur", "wages_eur", "expenses_eur", "as_of",
 ]  # fmt: skip
-View = Callable[..., HttpResponse]
 
 
-def federation_role_required(view: View) -> View:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if getattr(request, "entity", None) is not None:
-            raise Http404
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not roles_of(request.user) & ROLES:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+federation_role_required = group_page_required(lambda user: bool(roles_of(user) & ROLES))
 
 
 def _month(period: datetime.date) -> str:

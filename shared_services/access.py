@@ -10,37 +10,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.http.response import HttpResponseBase
 
+from config.access import View, group_page_required
 from tenants.registry.models import Entity
 
 from .models import Team
 from .selectors import user_in_team
 
-View = Callable[..., HttpResponseBase]
-
 
 def team_required(team: Team) -> Callable[[View], View]:
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if getattr(request, "entity", None) is not None:
-                raise Http404  # group pages do not exist on a subdomain (the URLconf has them not either)
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not user_in_team(user_id=request.user.pk, team=team):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+    return group_page_required(lambda user: user_in_team(user_id=user.pk, team=team))
 
 
 def entity_of(request: HttpRequest) -> Entity:

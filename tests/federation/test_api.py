@@ -21,6 +21,8 @@ from federation_api.rates import period_rates
 from tenants.ledger.models import JournalLine
 from tenants.ledger.money import round_amount
 
+from .conftest import signed_in
+
 pytestmark = pytest.mark.django_db
 HOST = "localhost"
 URLS = [
@@ -35,16 +37,7 @@ URLS = [
 ]
 
 
-def _client(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def gina(group):
-    return _client(get_user_model().objects.get(username=group.manager_username))
+_client = signed_in
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group as AuthGroup
-from django.test import Client
 from django_tenants.utils import tenant_context
 from openpyxl import load_workbook
 
@@ -20,20 +19,13 @@ from federation_api import consolidation, jobs, membership
 from federation_api.models import DashboardJob, Fact
 from tenants.registry.models import Entity
 
+from .conftest import signed_in
+
 pytestmark = pytest.mark.django_db
 HOST = "localhost"
 
 
-def _client(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def gina(group):
-    return _client(get_user_model().objects.get(username=group.manager_username))
+_client = signed_in
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
 from django_tenants.utils import tenant_context
 
 from federation_api import membership
@@ -24,13 +22,6 @@ from tests.governance.helpers import make_cooperator
 pytestmark = pytest.mark.django_db
 HOST = "localhost"
 URL = "/api/v1/federation/membership/"
-
-
-@pytest.fixture
-def gina(group):
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=group.manager_username))
-    return client
 
 
 @pytest.fixture
