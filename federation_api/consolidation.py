@@ -21,6 +21,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from config.db import connection
+from config.faults import fault_point
 from tenants.ledger import consolidation_port as port
 from tenants.registry.models import Entity
 
@@ -134,6 +135,7 @@ def entity_drain(*, entity: Entity, batch: int = BATCH) -> int:
                 applied = events_apply(entity=entity, events=events)
                 port.events_mark_published(outbox_ids=[e.outbox_id for e in events], at=timezone.now())
                 _touch(entity, applied)
+                fault_point("federation.drain.applied")  # tests: a worker killed before the commit
             total += applied
             if len(events) < batch:
                 return total

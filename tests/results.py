@@ -40,7 +40,20 @@ SECTIONS: list[tuple[str, str, list[tuple[str, str]]]] = [
         ],
     ),
     ("fuzz.json", "API fuzzing (`tests/security/test_fuzz.py`)", []),
-    ("faults.json", "Fault injection", []),
+    (
+        "faults.json",
+        "Fault injection (`tests/faults/`, `tests/guarantee/test_exactly_once.py`)",
+        [
+            ("payout_worker_killed", "workers killed (SIGKILL) in the middle of a guarantee payout"),
+            ("payouts_lost", "payouts lost"),
+            ("payouts_doubled", "payouts made twice"),
+            ("drain_worker_killed", "workers killed (SIGKILL) in the middle of a consolidation drain"),
+            ("drain_events", "ledger events waiting when the drain was killed"),
+            ("drain_events_lost", "events lost"),
+            ("drain_events_counted_twice", "events counted twice"),
+            ("drain_seconds_to_recover", "seconds from the restart to figures reconciling to the cent"),
+        ],
+    ),
 ]
 
 
