@@ -207,7 +207,9 @@ def world(group) -> World:
             consent_given=True,
             by="fuzz",
         )
-    found["referral"] = [str(r) for r in Referral.objects.filter(partner=partner).values_list("public_id", flat=True)]
+    # Alpha's referrals only: the partner's writes (accept, decline, outcome) reach nothing of Beta or Gamma.
+    referrals = Referral.objects.filter(partner=partner, entity=alpha)
+    found["referral"] = [str(r) for r in referrals.values_list("public_id", flat=True)]
     found["endpoint"] = [str(endpoint.public_id)]
     found["delivery"] = [
         str(d) for d in WebhookDelivery.objects.filter(endpoint=endpoint).values_list("public_id", flat=True)
