@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api_docs import RedocPage, SwaggerPage
+from config.api_errors import RefusalsSchema
 from config.db import connection
 
 from . import selectors
@@ -54,8 +55,15 @@ class HasDeclaredRole(permissions.BasePermission):
         return bool(roles_of(request.user) & view.roles)
 
 
+class FederationSchema(RefusalsSchema):
+    always = (403,)  # not a group manager nor a federation reader
+    query_404 = True  # the entity filter names an entity that does not exist
+
+
 class FederationApiView(APIView):
     """Base of every federation endpoint; ``roles`` and ``scopes`` are mandatory."""
+
+    schema = FederationSchema()
 
     roles: ClassVar[frozenset[str]] = frozenset()
     scopes: ClassVar[frozenset[str]] = frozenset()

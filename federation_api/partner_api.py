@@ -30,6 +30,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api_docs import RedocPage, SwaggerPage
+from config.api_errors import RefusalsSchema
 from shared_services.referrals import selectors as referral_selectors
 from shared_services.referrals import services as referrals
 from shared_services.referrals.models import (
@@ -140,8 +141,14 @@ class PerKeyThrottle(throttling.SimpleRateThrottle):
         return f"throttle:partner:{key.prefix}" if isinstance(key, PartnerApiKey) else None
 
 
+class PartnerSchema(RefusalsSchema):
+    always = (401, 403, 429)  # no or bad key, scope missing, rate limit
+
+
 class PartnerApiView(APIView):
     """Base of every partner endpoint: partner key only (never a session), a declared scope."""
+
+    schema = PartnerSchema()
 
     authentication_classes = [PartnerKeyAuthentication]
     permission_classes = [HasScope]

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_choice_field
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import pagination, permissions, serializers
 from rest_framework.fields import empty
 from rest_framework.generics import GenericAPIView
@@ -36,6 +36,7 @@ from rest_framework.metadata import SimpleMetadata
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api_errors import ErrorSerializer
 from config.db import connection
 from config.errors import ErrorCatalog
 
@@ -291,6 +292,12 @@ class PublicIdRelatedField(serializers.SlugRelatedField):
         return super().to_internal_value(uuid_value)
 
 
+@extend_schema_field({"type": "string", "anyOf": [{"format": "email"}, {"maxLength": 0}]})
+class BlankableEmailField(serializers.CharField):
+    """An e-mail address on output that may be empty (``""``): documented as such, not as ``format: email``
+    alone (which ``""`` does not match). Inputs keep ``serializers.EmailField``."""
+
+
 class ServiceChoiceField(serializers.CharField):
     """A string whose allowed values the service checks, refusing others with its own error code (the
     rule stays in one place); the choices ``(value, label)`` are given here for the documentation only."""
@@ -316,24 +323,6 @@ class _ServiceChoiceSchema(OpenApiSerializerFieldExtension):
 # --- documentation of errors ----------------------------------------------------------------------
 
 
-class ErrorBodySerializer(serializers.Serializer):
-    code = serializers.CharField(help_text=_("Stable error code, e.g. billing_payment_exceeds_due."))
-    message = serializers.CharField(help_text=_("Translated message for people."))
-    field = serializers.CharField(required=False, allow_null=True, help_text=_("The input field at fault, if one."))
-    details = serializers.DictField(
-        required=False, child=serializers.CharField(), help_text=_("Figures of the refusal.")
-    )
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        fields = super().get_fields()  # "fields" cannot be declared as a class attribute of a serializer
-        fields["fields"] = serializers.DictField(required=False, help_text=_("Per-field messages of invalid input."))
-        return fields
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = ErrorBodySerializer()
-
-
 _ERROR_TEXTS = {
     400: "Invalid input, or refused by a business rule.",
     403: "Not signed in, or not staff of this entity.",
@@ -347,6 +336,8 @@ def errors_for(*statuses: int) -> dict[int, OpenApiResponse]:
 
 
 READ_ERRORS = errors_for(403)
+LIST_ERRORS = errors_for(400, 403)  # a bad filter or limit/offset is a 400
+SUBLIST_ERRORS = errors_for(400, 403, 404)
 DETAIL_ERRORS = errors_for(403, 404)
 WRITE_ERRORS = errors_for(400, 403, 409)
 ACTION_ERRORS = errors_for(400, 403, 404, 409)

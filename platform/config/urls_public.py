@@ -24,3 +24,6 @@ urlpatterns = [
     path("api/v1/federation/", include("federation_api.urls")),
     path("api/v1/partner/", include("federation_api.partner_urls")),
 ]
+
+# An address under /api/ that matches no route answers in the API error format.
+handler404 = "config.api_errors.page_not_found"

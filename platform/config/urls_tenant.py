@@ -16,3 +16,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", entity_admin_site.urls),
 ]
+
+# An address under /api/ that matches no route answers in the API error format.
+handler404 = "config.api_errors.page_not_found"

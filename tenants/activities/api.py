@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tenants.api_base import ACTION_ERRORS, DETAIL_ERRORS, READ_ERRORS, WRITE_ERRORS, EntityAPIView
+from tenants.api_base import ACTION_ERRORS, DETAIL_ERRORS, LIST_ERRORS, SUBLIST_ERRORS, WRITE_ERRORS, EntityAPIView
 from tenants.ledger.selectors import activity_statement
 
 from . import services
@@ -47,7 +47,7 @@ class ActivityListApi(EntityAPIView):
     @extend_schema(
         operation_id="activities_list",
         parameters=[ActivityFilterSerializer],
-        responses={200: ActivitySerializer(many=True), **READ_ERRORS},
+        responses={200: ActivitySerializer(many=True), **LIST_ERRORS},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.paginated(self.get_queryset(), ActivitySerializer)
@@ -108,7 +108,7 @@ class ActivityMembersApi(EntityAPIView):
 
     @extend_schema(
         operation_id="activities_members_list",
-        responses={200: ActivityMemberSerializer(many=True), **DETAIL_ERRORS},
+        responses={200: ActivityMemberSerializer(many=True), **SUBLIST_ERRORS},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         activity = self.get_object()
@@ -136,7 +136,7 @@ class ActivityStatementApi(EntityAPIView):
 
     @extend_schema(
         operation_id="activities_statement",
-        responses={200: StatementLineSerializer(many=True), **DETAIL_ERRORS},
+        responses={200: StatementLineSerializer(many=True), **SUBLIST_ERRORS},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.paginated(activity_statement(self.get_object().pk), StatementLineSerializer)

@@ -26,6 +26,13 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 
 class StageChangeSerializer(serializers.ModelSerializer):
+    from_stage = serializers.ChoiceField(
+        choices=Stage.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("Empty for the stage the activity was created in."),
+    )
+
     class Meta:
         model = StageChange
         fields = ["from_stage", "to_stage", "changed_on", "reason", "changed_by"]

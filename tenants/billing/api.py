@@ -13,7 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tenants.api_base import ACTION_ERRORS, DETAIL_ERRORS, READ_ERRORS, WRITE_ERRORS, EntityAPIView
+from tenants.api_base import ACTION_ERRORS, DETAIL_ERRORS, LIST_ERRORS, SUBLIST_ERRORS, WRITE_ERRORS, EntityAPIView
 
 from . import services
 from .models import Client, Expense, Invoice, InvoiceLine, InvoiceStatus, Payment, Supplier
@@ -60,7 +60,7 @@ class ClientListApi(EntityAPIView):
     @extend_schema(
         operation_id="clients_list",
         parameters=[ClientFilterSerializer],
-        responses={200: ClientSerializer(many=True), **READ_ERRORS},
+        responses={200: ClientSerializer(many=True), **LIST_ERRORS},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.paginated(self.get_queryset(), ClientSerializer)
@@ -94,7 +94,7 @@ class SupplierListApi(EntityAPIView):
     @extend_schema(
         operation_id="suppliers_list",
         parameters=[CounterpartyFilterSerializer],
-        responses={200: SupplierSerializer(many=True), **READ_ERRORS},
+        responses={200: SupplierSerializer(many=True), **LIST_ERRORS},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.paginated(self.get_queryset(), SupplierSerializer)
@@ -160,7 +160,7 @@ class InvoiceListApi(EntityAPIView):
     @extend_schema(
         operation_id="invoices_list",
         parameters=[InvoiceFilterSerializer],
-        responses={200: InvoiceSerializer(many=True), **READ_ERRORS},
+        responses={200: InvoiceSerializer(many=True), **LIST_ERRORS},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.paginated(self.get_queryset(), InvoiceSerializer)
@@ -246,7 +246,7 @@ class InvoiceCreditNotesApi(_InvoiceApi):
 class InvoicePaymentsApi(_InvoiceApi):
     @extend_schema(
         operation_id="invoices_payments_list",
-        responses={200: PaymentSerializer(many=True), **DETAIL_ERRORS},
+        responses={200: PaymentSerializer(many=True), **SUBLIST_ERRORS},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         invoice = self.get_object()
@@ -300,7 +300,7 @@ class ExpenseListApi(EntityAPIView):
     @extend_schema(
         operation_id="expenses_list",
         parameters=[ExpenseFilterSerializer],
-        responses={200: ExpenseSerializer(many=True), **READ_ERRORS},
+        responses={200: ExpenseSerializer(many=True), **LIST_ERRORS},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.paginated(self.get_queryset(), ExpenseSerializer)

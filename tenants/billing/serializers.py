@@ -12,6 +12,7 @@ from rest_framework import serializers
 from tenants.activities.models import Activity
 from tenants.api_base import (
     AmountField,
+    BlankableEmailField,
     ExactDecimalField,
     MoneyField,
     MoneySerializer,
@@ -41,6 +42,7 @@ def _country(value: str) -> None:
 
 class ClientSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
+    email = BlankableEmailField(read_only=True)
 
     class Meta:
         model = Client
@@ -50,6 +52,7 @@ class ClientSerializer(serializers.ModelSerializer):
 
 class SupplierSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
+    email = BlankableEmailField(read_only=True)
 
     class Meta:
         model = Supplier

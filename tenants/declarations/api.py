@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tenants.api_base import DETAIL_ERRORS, READ_ERRORS, WRITE_ERRORS, EntityAPIView
+from tenants.api_base import DETAIL_ERRORS, LIST_ERRORS, WRITE_ERRORS, EntityAPIView
 from tenants.billing.serializers import lines_in
 from tenants.payroll.models import Contract
 
@@ -47,7 +47,7 @@ class DeclarationListApi(EntityAPIView):
     @extend_schema(
         operation_id="declarations_list",
         parameters=[DeclarationFilterSerializer],
-        responses={200: DeclarationSerializer(many=True), **READ_ERRORS},
+        responses={200: DeclarationSerializer(many=True), **LIST_ERRORS},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.paginated(self.get_queryset(), DeclarationSerializer)

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tenants.api_base import DETAIL_ERRORS, READ_ERRORS, EntityAPIView, money
+from tenants.api_base import DETAIL_ERRORS, LIST_ERRORS, READ_ERRORS, EntityAPIView, money
 
 from . import selectors
 from .models import Account, JournalEntry, JournalLine
@@ -68,7 +68,7 @@ class EntryListApi(EntityAPIView):
     @extend_schema(
         operation_id="ledger_entries_list",
         parameters=[EntryFilterSerializer],
-        responses={200: JournalEntrySerializer(many=True), **READ_ERRORS},
+        responses={200: JournalEntrySerializer(many=True), **LIST_ERRORS},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.paginated(self.get_queryset(), JournalEntrySerializer)

@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tenants.api_base import DETAIL_ERRORS, READ_ERRORS, WRITE_ERRORS, EntityAPIView
+from tenants.api_base import DETAIL_ERRORS, LIST_ERRORS, WRITE_ERRORS, EntityAPIView
 
 from . import services
 from .models import Member
@@ -32,7 +32,7 @@ class MemberListApi(EntityAPIView):
     @extend_schema(
         operation_id="members_list",
         parameters=[MemberFilterSerializer],
-        responses={200: MemberSerializer(many=True), **READ_ERRORS},
+        responses={200: MemberSerializer(many=True), **LIST_ERRORS},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.paginated(self.get_queryset(), MemberSerializer)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from tenants.api_base import ServiceChoiceField
+from tenants.api_base import BlankableEmailField, ServiceChoiceField
 
 from .models import Member, StakeholderCategory
 
@@ -14,6 +14,7 @@ MEMBER_KIND_CHOICES = list(Member._meta.get_field("kind").choices or [])
 
 class MemberSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
+    email = BlankableEmailField(read_only=True)
 
     class Meta:
         model = Member

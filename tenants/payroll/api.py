@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tenants.api_base import ACTION_ERRORS, DETAIL_ERRORS, READ_ERRORS, WRITE_ERRORS, EntityAPIView
+from tenants.api_base import ACTION_ERRORS, DETAIL_ERRORS, LIST_ERRORS, WRITE_ERRORS, EntityAPIView
 
 from . import services
 from .models import Contract
@@ -39,7 +39,7 @@ class ContractListApi(EntityAPIView):
     @extend_schema(
         operation_id="contracts_list",
         parameters=[ContractFilterSerializer],
-        responses={200: ContractSerializer(many=True), **READ_ERRORS},
+        responses={200: ContractSerializer(many=True), **LIST_ERRORS},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.paginated(self.get_queryset(), ContractSerializer)

@@ -411,6 +411,17 @@ def test_malformed_bodies_and_unknown_references(eur, books):
     assert eur.get("members/42/").status_code == 404
 
 
+def test_an_id_that_is_not_a_uuid_is_a_404_in_the_error_format(eur, books):
+    """Found by the API fuzzer: no route matches such an address, and Django's HTML 404 page answered."""
+    eur.refused(eur.get("members/42/"), 404, "not_found")
+    refused_without_writing(eur, f"invoices/{books['invoice']['id'][:-1]}x/issue/", {}, 404, "not_found")
+    error = refused_without_writing(eur, "expenses/%20/approve/", {}, 404, "not_found")
+    assert error["message"] == "Not found."
+    # Outside the API, a person still gets the HTML page.
+    page = eur.client.get("/no-such-page/", HTTP_HOST=eur.host)
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
 def test_a_non_staff_user_of_the_entity_is_refused(eur, group):
     with tenant_context(group.books_eur):
         user = get_user_model().objects.create_user(username="member@t-books-eur.test", password="x")

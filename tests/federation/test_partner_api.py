@@ -134,3 +134,17 @@ def test_each_key_has_its_own_rate_limit(group, keys):
     finally:
         PerKeyThrottle.THROTTLE_RATES = original
         caches["default"].clear()
+
+
+def test_an_id_that_is_not_a_uuid_is_a_404_in_the_error_format(group, keys):
+    """Found by the API fuzzer: no route matches such an address, and Django's HTML 404 page answered."""
+    before = sorted(Referral.objects.values_list("public_id", "status"))
+    for method, path in [
+        ("get", "/api/v1/partner/referrals/42/"),
+        ("post", "/api/v1/partner/referrals/not-a-uuid/accept/"),
+        ("post", "/api/v1/partner/webhooks/deliveries/0/redeliver/"),
+    ]:
+        response = _call(method, path, keys["ms_rw"])
+        assert response.status_code == 404, path
+        assert response.json()["error"]["code"] == "not_found", path
+    assert sorted(Referral.objects.values_list("public_id", "status")) == before
