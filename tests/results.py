@@ -63,6 +63,27 @@ def _rows(figures: dict[str, Any], labels: list[tuple[str, str]]) -> list[str]:
     return [f"| {known.get(key, key)} | {figures[key]} |" for key in keys]
 
 
+def _fuzz(figures: dict[str, Any]) -> list[str]:
+    totals = figures.get("totals", {})
+    lines = [
+        f"Schemathesis {figures.get('schemathesis', '?')}, seed {figures.get('seed', '?')}, at most "
+        f"{figures.get('max_examples_per_operation_and_mode', '?')} examples per operation and mode "
+        f"({', '.join(figures.get('modes', []))}). Totals: {totals.get('operations_x_roles', 0)} operation x role "
+        f"runs, {totals.get('examples', 0)} examples, {totals.get('responses_4xx_checked', 0)} 4xx checked, "
+        f"**{totals.get('responses_5xx', 0)} 5xx**, **{totals.get('findings', 0)} findings**.",
+        "",
+        "| Schema | Role | Operations | Examples | Statuses | 4xx checked | 5xx | Findings |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for run in figures.get("runs", []):
+        statuses = ", ".join(f"{code}: {n}" for code, n in sorted(run.get("statuses", {}).items()))
+        lines.append(
+            f"| {run['schema']} | {run['role']} | {run['operations']} | {run['examples']} | {statuses} | "
+            f"{run['responses_4xx_checked']} | {run['responses_5xx']} | {len(run['findings'])} |"
+        )
+    return [*lines, ""]
+
+
 def render() -> str:
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
@@ -81,6 +102,9 @@ def render() -> str:
             lines += ["Not measured in this run.", ""]
             continue
         figures = json.loads(path.read_text())
+        if filename == "fuzz.json":
+            lines += _fuzz(figures)
+            continue
         lines += ["| Check | Figure |", "|---|---|", *_rows(figures, labels), ""]
     return "\n".join(lines)
 
