@@ -52,6 +52,11 @@ SECTIONS: list[tuple[str, str, list[tuple[str, str]]]] = [
             ("drain_events_lost", "events lost"),
             ("drain_events_counted_twice", "events counted twice"),
             ("drain_seconds_to_recover", "seconds from the restart to figures reconciling to the cent"),
+            ("webhook_worker_killed", "workers killed (SIGKILL) after a webhook's POST, before its commit"),
+            ("webhook_deliveries_lost", "webhook deliveries lost"),
+            ("webhook_sent_again_after_kill", "events the partner received again after the kill (same event id)"),
+            ("webhook_sent_after_success", "sends after the delivery succeeded (a replayed message included)"),
+            ("webhook_seconds_to_recover", "seconds from the restart to the delivery recorded as succeeded"),
         ],
     ),
 ]

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from config.db import connection
 from config.errors import PlatformError
+from config.faults import fault_point
 from tenants.registry.models import Entity
 
 from . import errors, webhook_signature
@@ -388,6 +389,7 @@ def webhook_delivery_attempt(*, delivery_id: uuid.UUID) -> WebhookDelivery:
             webhook_signature.DELIVERY_ID_HEADER: str(delivery.public_id),
         }
         result = _post(delivery.endpoint.url, body, headers, settings.PARTNER_WEBHOOK_TIMEOUT)
+        fault_point("referrals.webhook.posted")  # tests: a worker killed after the POST, before the commit
         at = timezone.now()
         delivery.attempts += 1
         WebhookAttempt.objects.create(
