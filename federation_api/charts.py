@@ -38,7 +38,8 @@ def _nice_step(span: float, ticks: int = 5) -> float:
 
 
 def _fmt(value: float | Decimal | int) -> str:
-    number = float(value)
+    """An axis tick's label (rounded for the eye; every bar's tooltip shows the exact Decimal)."""
+    number = float(value)  # float-ok: axis geometry and tick labels, never a money figure
     if abs(number) >= 1_000_000:
         return f"{number / 1_000_000:.1f} M"
     if abs(number) >= 10_000:
@@ -116,6 +117,7 @@ def columns(
     """Columns per category, the series stacked (positives up, negatives down) or side by side."""
     if not categories or not series:
         return mark_safe("")
+    # float-ok: pixel geometry only; the figures themselves stay Decimal (tooltips, tables, exports).
     if stacked:
         tops = [sum(float(s.values[i]) for s in series if s.values[i] > 0) for i in range(len(categories))]
         bottoms = [sum(float(s.values[i]) for s in series if s.values[i] < 0) for i in range(len(categories))]
@@ -157,7 +159,7 @@ def lines(*, title: str, categories: Sequence[str], series: Sequence[Series], un
     """One line per series over the categories (months), a dot with its tooltip at every point."""
     if not categories or not series:
         return mark_safe("")
-    values = [float(v) for s in series for v in s.values]
+    values = [float(v) for s in series for v in s.values]  # float-ok: pixel geometry only
     frame = _Frame(min(values), max(values))
     slot = (WIDTH - LEFT - RIGHT) / len(categories)
     body = frame.grid(unit)

@@ -156,7 +156,7 @@ def _oldest(values: list[datetime.datetime | None]) -> datetime.datetime | None:
     return min(v for v in values if v is not None)
 
 
-def figures(*, by: str, filters: Filters, extra: Q | None = None) -> Figures:
+def figures(*, by: str, filters: Filters) -> Figures:
     """Turnover, levy, wages and expenses per (``by``, period, currency), converted to EUR with the
     rate of each period. One aggregate query at the requested grain (every metric a filtered sum);
     a rate missing for any row refuses the whole answer."""
@@ -165,8 +165,6 @@ def figures(*, by: str, filters: Filters, extra: Q | None = None) -> Figures:
     for q, _sign in METRICS.values():
         any_metric |= q
     base = Fact.objects.filter(filters.facts()).filter(any_metric)
-    if extra is not None:
-        base = base.filter(extra)
     keys = {"group": [], "entity": ["entity_id"], "country": ["country"]}[by] + ["period", "currency"]
     sums = {metric: Sum("amount", filter=q) for metric, (q, _sign) in METRICS.items()}
     grain = list(base.values(*keys).annotate(**sums).order_by())
