@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +28,7 @@ from config.errors import PlatformError
 from tenants.registry.models import Entity
 
 from . import charts, jobs, selectors
-from .api_views import ROLES, roles_of
+from .api_views import GROUP_MANAGER, ROLES, roles_of
 from .membership import Membership, membership
 from .models import DashboardJob, JobKind
 from .selectors import Figures, Filters
@@ -105,8 +106,13 @@ def _summaries(result: Figures, members: Membership) -> list[EntitySummary]:
     return sorted(summaries, key=lambda s: (-s.amounts_eur["turnover"], s.entity.display_name))
 
 
+def _may_recompute(request: HttpRequest) -> bool:
+    return GROUP_MANAGER in roles_of(request.user)
+
+
 def _filter_context(request: HttpRequest, filters: Filters | None) -> dict[str, Any]:
     return {
+        "may_recompute": _may_recompute(request),
         "entities": Entity.objects.order_by("display_name"),
         "countries": sorted(set(Entity.objects.values_list("country", flat=True))),
         "params": request.GET,
@@ -297,6 +303,8 @@ def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_POST
 @federation_role_required
 def dashboard_job_start(request: HttpRequest) -> HttpResponse:
+    if not _may_recompute(request):
+        raise PermissionDenied  # readers read; recomputations are the group managers' to start
     entity = None
     try:
         if request.POST.get("entity"):

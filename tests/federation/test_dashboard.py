@@ -46,6 +46,11 @@ def test_who_may_see_the_dashboard(group, drained):
         assert _client(staff).get(url, HTTP_HOST=HOST).status_code == 403, url
         response = _client().get(url, HTTP_HOST=HOST)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+    # A reader reads; starting a recomputation is for group managers, and a refusal writes nothing.
+    jobs_before = DashboardJob.objects.count()
+    assert 'id="job-form"' not in _client(reader).get("/dashboard/", HTTP_HOST=HOST).content.decode()
+    assert _client(reader).post("/dashboard/jobs/", {"kind": "rebuild"}, HTTP_HOST=HOST).status_code == 403
+    assert DashboardJob.objects.count() == jobs_before
     with tenant_context(group.alpha.entity):
         alpha_staff = _client(get_user_model().objects.get(username=group.alpha.staff_username))
         assert alpha_staff.get("/dashboard/", HTTP_HOST=group.alpha.host).status_code == 404
