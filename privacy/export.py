@@ -9,13 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from tenants.registry.models import Entity
 
-from .registry import Holding, holdings
+from .registry import Holding, holdings, person_query
 
 FORMAT = "smart-subject-access/1"
 
@@ -33,15 +33,9 @@ def _plain(value: Any) -> Any:
 
 
 def _rows(holding: Holding, person_id: uuid.UUID, member_ids: list[str]) -> list[dict[str, Any]]:
-    assert holding.lookup is not None
     model = apps.get_model(holding.label)
-    query = Q()
-    for lookup in holding.lookup.split("|"):
-        if lookup.endswith("member_id"):
-            query |= Q(**{f"{lookup}__in": member_ids})
-        else:
-            query |= Q(**{lookup: person_id})
-    rows: QuerySet[Any] = model._default_manager.filter(query).distinct().order_by("pk")
+    rows: QuerySet[Any] = model._default_manager.filter(person_query(holding, person_id, member_ids))
+    rows = rows.distinct().order_by("pk")
     hidden = {"password", "secret_hash", "token_hash", "secret"}
     return [{k: _plain(v) for k, v in row.items() if k not in hidden} for row in rows.values()]
 

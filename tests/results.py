@@ -41,6 +41,23 @@ SECTIONS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ),
     ("fuzz.json", "API fuzzing (`tests/security/test_fuzz.py`)", []),
     (
+        "privacy.json",
+        "Erasure and the after-erasure scan (`tests/privacy/test_erasure.py`)",
+        [
+            ("schemas_scanned", "schemas scanned (every entity, the template, public)"),
+            ("tables_scanned", "tables scanned (audit trails and admin logs included)"),
+            ("columns_scanned", "text, JSON and text-array columns scanned"),
+            ("files_scanned", "stored files scanned"),
+            ("values_searched", "values of the person searched (names, contact data, free texts)"),
+            ("rows_changed", "rows pseudonymised"),
+            ("rows_retained", "rows kept by a retention rule"),
+            ("found_in_retained_records", "places the person is still found, all retained records or their audit"),
+            ("found_elsewhere", "places found outside retained records"),
+            ("other_persons_rows_changed", "rows of other people changed"),
+            ("unbalanced_ledgers", "entities whose ledger is unbalanced after the erasure"),
+        ],
+    ),
+    (
         "faults.json",
         "Fault injection (`tests/faults/`, `tests/guarantee/test_exactly_once.py`)",
         [

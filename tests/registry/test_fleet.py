@@ -15,10 +15,14 @@ from tests.conftest import database_url
 
 pytestmark = pytest.mark.django_db
 
-# The ledger's two newest migrations, both safe to re-apply: choices (no SQL) and get_or_create of
-# accounts; a column added IF NOT EXISTS and its idempotent backfill.
-LEDGER_BEHIND = [("ledger", "0004_service_accounts"), ("ledger", "0005_line_activity_stage")]
-MISSING = ("ledger.0004_service_accounts", "ledger.0005_line_activity_stage")
+# The ledger's three newest migrations, all safe to re-apply: choices (no SQL) and get_or_create of
+# accounts; a column added IF NOT EXISTS and its idempotent backfill; a CREATE OR REPLACE FUNCTION.
+LEDGER_BEHIND = [
+    ("ledger", "0004_service_accounts"),
+    ("ledger", "0005_line_activity_stage"),
+    ("ledger", "0006_erasure_path"),
+]
+MISSING = tuple(f"{app}.{name}" for app, name in LEDGER_BEHIND)
 FORGET = 'DELETE FROM "{schema}".django_migrations WHERE app = %s AND name = %s'
 ADDED_ACCOUNT = "subsidy_advance_payable"
 
@@ -76,7 +80,7 @@ def test_schema_behind_is_migrated_and_only_it(group):
     _put_behind(schema)
     assert not _has_account(schema)
     report = fleet_migrate(jobs=1)
-    assert [(r.schema, r.ok, r.applied) for r in report.results] == [(schema, True, 2)]
+    assert [(r.schema, r.ok, r.applied) for r in report.results] == [(schema, True, len(LEDGER_BEHIND))]
     assert _has_account(schema)
     assert all(s.up_to_date for s in fleet_state())
 
@@ -96,7 +100,7 @@ def test_failure_in_one_schema_does_not_stop_the_others_and_a_rerun_completes(gr
         by_schema = {r.schema: r for r in report.results}
         assert not by_schema[locked].ok
         assert "lock" in by_schema[locked].error.lower()
-        assert by_schema[other].ok and by_schema[other].applied == 2
+        assert by_schema[other].ok and by_schema[other].applied == len(LEDGER_BEHIND)
         assert _has_account(other)
         assert fleet_state(schemas=[locked])[0].missing == MISSING
 
@@ -108,7 +112,7 @@ def test_failure_in_one_schema_does_not_stop_the_others_and_a_rerun_completes(gr
         blocker.close()  # the other session ends: its lock goes
 
     rerun = fleet_migrate(jobs=1, lock_timeout="2s", schemas=[locked, other])
-    assert [(r.schema, r.ok, r.applied) for r in rerun.results] == [(locked, True, 2)]
+    assert [(r.schema, r.ok, r.applied) for r in rerun.results] == [(locked, True, len(LEDGER_BEHIND))]
     assert _has_account(locked)
     assert all(s.up_to_date for s in fleet_state(schemas=[locked, other]))
 
@@ -151,11 +155,11 @@ def test_the_command_in_parallel_processes_isolates_a_failure_and_resumes(group)
         )
         assert run.returncode == 1, run.stdout + run.stderr
         assert f"{locked}: FAILED" in run.stderr and "lock" in run.stderr.lower()
-        assert f"{other}: 2 migration(s)" in run.stdout
+        assert f"{other}: {len(LEDGER_BEHIND)} migration(s)" in run.stdout
         blocker.rollback()  # the other session lets go
         rerun = subprocess.run(command, env=subprocess_env(), capture_output=True, text=True, check=False)
         assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-        assert f"{locked}: 2 migration(s)" in rerun.stdout and other not in rerun.stdout
+        assert f"{locked}: {len(LEDGER_BEHIND)} migration(s)" in rerun.stdout and other not in rerun.stdout
     finally:
         blocker.close()
         subprocess.run(command, env=subprocess_env(), capture_output=True, check=False)

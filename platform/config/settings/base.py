@@ -232,6 +232,8 @@ CELERY_BEAT_SCHEDULE = {
     "federation-drain-all": {"task": "federation.drain_all", "schedule": 5.0},
     # Webhook deliveries whose message was lost (broker down at commit) are sent again.
     "referrals-webhook-sweep": {"task": "referrals.webhook_sweep", "schedule": 60.0},
+    # Erasures whose retained records reached the end of their retention period run again.
+    "privacy-retention-sweep": {"task": "privacy.retention_sweep", "schedule": crontab(hour=4, minute=30)},
 }
 # Entities looked up by the worker are cached this long (seconds) per schema.
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
@@ -313,6 +315,9 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Served only through the entity's own pages (a view that looks the file up in the entity's schema),
 # never as public URLs.
 MEDIA_ROOT = PROJECT_DIR / "var" / "media"
+# The country whose retention rules apply to the group's own records (SMart Coop's register of
+# cooperators, its assemblies): privacy.erasure.
+PRIVACY_GROUP_COUNTRY = env_str("PRIVACY_GROUP_COUNTRY", "BE")
 MEDIA_URL = "/media/"
 
 # --- API ------------------------------------------------------------------------------------------
