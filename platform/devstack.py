@@ -29,6 +29,11 @@ sys.path.insert(0, str(PLATFORM_DIR))
 from config import embedded  # noqa: E402
 
 
+def provisioning_queue() -> str:
+    default = os.environ.get("CELERY_TASK_DEFAULT_QUEUE") or "platform"
+    return os.environ.get("CELERY_PROVISIONING_QUEUE") or f"{default}-provisioning"
+
+
 class Services:
     """Starts the embedded servers that the environment does not replace, and remembers which ones
     it started, so that it stops only those."""
@@ -97,7 +102,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         celery = [sys.executable, "-m", "celery", "-A", "config.celery"]
         commands = {
             "web": [sys.executable, str(PROJECT_DIR / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload"],
-            "worker": [*celery, "worker", "-l", "INFO", "--concurrency", "2"],
+            "worker": [*celery, "worker", "-l", "INFO", "--concurrency", "2", "-n", "main@%h"],
+            # Entity provisioning on a queue of its own (config.celery.queue_for, same naming rule).
+            "provisioning": [
+                *celery,
+                "worker",
+                "-l",
+                "INFO",
+                "--concurrency",
+                "1",
+                "-n",
+                "provisioning@%h",
+                "-Q",
+                provisioning_queue(),
+            ],
             "beat": [*celery, "beat", "-l", "INFO", "--schedule", str(embedded.VAR_DIR / "celerybeat-schedule")],
         }
         # Own sessions: Ctrl-C reaches this supervisor only, which then stops each child gracefully.
@@ -107,7 +125,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         }
         time.sleep(2)
         manage(env, "seed_demo", "--print-logins")
-        print("\nCtrl-C stops the web server, the worker, beat and the embedded servers.\n", flush=True)
+        print("\nCtrl-C stops the web server, the workers, beat and the embedded servers.\n", flush=True)
         try:
             while all(child.poll() is None for child in children.values()):
                 time.sleep(0.5)

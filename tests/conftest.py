@@ -269,8 +269,8 @@ def subprocess_env(**extra: str) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def celery_worker_process(group, django_db_blocker):
-    """A real worker process on the test database and this session's own queue."""
-    from config.celery import app
+    """A real worker process on the test database and this session's own queues."""
+    from config.celery import app, queue_for
 
     node = f"test-{os.getpid()}@localhost"
     (PROJECT_DIR / "var").mkdir(exist_ok=True)
@@ -288,7 +288,7 @@ def celery_worker_process(group, django_db_blocker):
             "-n",
             node,
             "-Q",
-            settings.CELERY_TASK_DEFAULT_QUEUE,
+            f"{settings.CELERY_TASK_DEFAULT_QUEUE},{queue_for('provisioning')}",
             "-l",
             "INFO",
             "--without-gossip",

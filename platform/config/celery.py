@@ -24,6 +24,24 @@ class PlatformCelery(CeleryApp):
     task_cls = "config.tasks:PlatformTask"
 
 
+# Tasks with a queue of their own, so that their work never waits behind (nor delays) payouts, drains
+# and webhooks: entity provisioning runs DDL for a second or more, and its worker holds
+# DATABASE_OWNER_URL, which the other workers do not need (docs/operations.md, "Database roles").
+OWN_QUEUES = {"federation_api.provision_entity": "provisioning"}
+
+
+def queue_for(kind: str) -> str:
+    """The queue of one kind of task: ``CELERY_<KIND>_QUEUE`` if set, else ``<default queue>-<kind>``."""
+    from django.conf import settings
+
+    return getattr(settings, f"CELERY_{kind.upper()}_QUEUE", "") or f"{settings.CELERY_TASK_DEFAULT_QUEUE}-{kind}"
+
+
+def route_task(name: str, args: object, kwargs: object, options: object, task: object = None, **kw: object) -> object:
+    kind = OWN_QUEUES.get(name)
+    return {"queue": queue_for(kind)} if kind else None
+
+
 app = PlatformCelery("smart_platform")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

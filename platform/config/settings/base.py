@@ -203,6 +203,9 @@ else:
 
 # --- Celery ---------------------------------------------------------------------------------------
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "platform")
+# Entity provisioning has a queue of its own (config.celery.OWN_QUEUES); empty: "<default queue>-provisioning".
+CELERY_PROVISIONING_QUEUE = env_str("CELERY_PROVISIONING_QUEUE", "")
+CELERY_TASK_ROUTES = ("config.celery.route_task",)
 # Results are kept only for tasks that ask for them (diagnostics, tests); business tasks write their
 # outcome to the database.
 CELERY_TASK_IGNORE_RESULT = True
