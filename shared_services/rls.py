@@ -7,9 +7,9 @@ it, for reads and writes alike: on entity A's subdomain even a query that forgot
 ``filter(entity=request.entity)`` sees and writes A's rows only.
 
 It binds the application role (docs/operations.md, "Database roles"): the owner and superusers bypass
-row-level security (no ``FORCE``), so migrations and provisioning are unaffected. Tables whose rows an
-entity-side path reads across entities on purpose (the guarantee fund's movements, limits and exposure,
-the pooled ledger, the federation's read model) do not have it yet: see docs/operations.md.
+row-level security (no ``FORCE``), so migrations and provisioning are unaffected. Entity-side paths
+that need group-wide figures (the fund's and the pools' cash, the limits, group-wide numbering) lift it
+for their transaction with ``config.db.dangerously_all_entities()``: see docs/operations.md.
 """
 
 from __future__ import annotations

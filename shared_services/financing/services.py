@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 
-from config.db import connection
+from config.db import connection, dangerously_all_entities
 from shared_services.models import Pool, PoolAccount
 from shared_services.selectors import pool_balance
 from shared_services.services import PoolPosting, pool_endow, pool_entry_post
@@ -41,7 +41,8 @@ def _entity() -> Entity:
 def _lock_pool(currency: str) -> Decimal:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"financing-pool:{currency}"])
-    return pool_balance(pool=POOL, account=PoolAccount.CASH, currency=currency)
+    with dangerously_all_entities():  # the pool's cash is the group's, asked from an entity's context
+        return pool_balance(pool=POOL, account=PoolAccount.CASH, currency=currency)
 
 
 def financing_endow(*, amount: Decimal, currency: str, key: str, on: datetime.date, by: str = "") -> None:

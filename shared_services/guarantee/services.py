@@ -24,7 +24,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from config.db import connection
+from config.db import connection, dangerously_all_entities
 from config.errors import PlatformError
 from config.faults import fault_point
 from shared_services.models import Pool, PoolAccount, PoolEntry
@@ -75,6 +75,13 @@ def _create(**fields: Any) -> FundMovement:
 def _check_limits(*, entity: Entity, currency: str, amount: Decimal, client_id: uuid.UUID | None) -> None:
     if entity.is_closed:
         raise errors.catalog.error(errors.ENTITY_CLOSED, status=409)
+    # The fund's cash and limits are the group's: read across every entity's movements and lines
+    # (row-level security keeps the entity's context to its own rows otherwise).
+    with dangerously_all_entities():
+        _check_figures(entity=entity, currency=currency, amount=amount, client_id=client_id)
+
+
+def _check_figures(*, entity: Entity, currency: str, amount: Decimal, client_id: uuid.UUID | None) -> None:
     cash = available_cash(currency)
     if amount > cash:
         raise errors.catalog.error(errors.FUND_INSUFFICIENT, status=409, cash=cash, amount=amount, currency=currency)

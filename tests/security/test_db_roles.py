@@ -7,10 +7,12 @@ The role is created on the test database's server with a unique name and dropped
 
 from __future__ import annotations
 
+import datetime
 import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any
 
 import psycopg
@@ -250,6 +252,18 @@ RLS_TABLES = {
     "referrals_referral",
     "financing_subsidyadvance",
     "financing_equipmentloan",
+    "guarantee_fundmovement",
+    "guarantee_fundlimit",
+    "guarantee_exposuresnapshot",
+    "shared_services_poolentry",
+    "shared_services_poolline",
+    "federation_api_fact",
+    "federation_api_memberfact",
+    "federation_api_appliedevent",
+    "federation_api_drainstate",
+    "federation_api_dashboardjob",
+    "federation_api_provisioningrequest",
+    "entities_entityevent",
 }
 
 
@@ -322,3 +336,62 @@ def test_entity_service_pages_work_under_row_level_security(group, app_role):
             page = staff.get(path, HTTP_HOST=group.alpha.host)
             assert page.status_code == 200, path
             assert group.beta.canary not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_payouts_pool_postings_and_drains_from_an_entity_work_under_row_level_security(group, app_role):
+    """The entity-side paths that touch the guarantee fund, the pools and the federation's read model,
+    run through the application role in Alpha's context: each writes Alpha's rows only, and the
+    group-wide figures they need (the fund's and the pool's cash, the limits) are still the group's."""
+    from federation_api.consolidation import entity_drain
+    from federation_api.models import Fact
+    from shared_services.financing import services as financing
+    from shared_services.financing.models import AdvanceStatus
+    from shared_services.guarantee import services as guarantee
+    from shared_services.guarantee.models import FundMovement, MovementStatus
+    from shared_services.guarantee.selectors import available_cash
+    from shared_services.models import PoolLine
+    from tests.financing.test_financing import _grant
+    from tests.guarantee.conftest import declare, endow
+    from tests.guarantee.test_fund import FRIDAY
+
+    alpha, other = group.alpha.entity, group.books_eur  # both Belgian: the declarations are
+    endow("100000.00")  # the group's money: pool lines of no entity
+    financing.financing_endow(amount=Decimal("50000.00"), currency="EUR", key=uuid.uuid4().hex, on=FRIDAY)
+    other_perf = declare(other, to=FRIDAY)
+    with tenant_context(other):  # another entity's pending advance weighs on the fund's cash
+        guarantee.guarantee_wage_pay(contract_id=other_perf.contract_id, on=datetime.date(2026, 3, 17))
+    group_cash = available_cash("EUR")
+    alpha_perf = declare(alpha, to=FRIDAY)
+
+    with as_role(app_role):
+        connection.set_tenant(alpha)
+        try:
+            # Plain reads see Alpha's rows only (no endowment, no other entity's movement)...
+            assert set(FundMovement.objects.values_list("entity_id", flat=True)) <= {alpha.pk}
+            assert set(PoolLine.objects.values_list("entity_id", flat=True)) <= {alpha.pk}
+            with transaction.atomic():
+                assert available_cash("EUR") != group_cash
+            # ...while the payout decision reads the group's cash and limits, and posts Alpha's rows.
+            movement = guarantee.guarantee_wage_pay(contract_id=alpha_perf.contract_id, on=datetime.date(2026, 3, 17))
+            assert movement is not None and movement.entity_id == alpha.pk and movement.amount == Decimal("675.00")
+            guarantee.movement_execute(movement_id=movement.public_id)
+            assert FundMovement.objects.get(pk=movement.pk).status == MovementStatus.EXECUTED
+            with pytest.raises(ProgrammingError, match="row-level security"), transaction.atomic():
+                FundMovement.objects.filter(pk=movement.pk).update(entity=other)
+            # A subsidy advance paid out of the financing pool (the pool's cash is the group's).
+            from tests import factories
+
+            grant = _grant(factories.activity())
+            advance = financing.advance_request(grant_id=grant.public_id, amount=Decimal("1000.00"), by="alice")
+            paid = financing.advance_decide(advance_id=advance.public_id, approve=True, on=FRIDAY, by="fin")
+            assert paid.status == AdvanceStatus.PAID
+            # The drain counts Alpha's ledger into the group's facts: Alpha's rows only.
+            assert entity_drain(entity=alpha) > 0
+            assert set(Fact.objects.values_list("entity_id", flat=True)) == {alpha.pk}
+        finally:
+            connection.set_schema_to_public()
+        # On the group domain the application role sees every entity's rows.
+        assert {alpha.pk, other.pk} <= set(FundMovement.objects.values_list("entity_id", flat=True))
+    with transaction.atomic():
+        assert available_cash("EUR") == group_cash - Decimal("675.00")
