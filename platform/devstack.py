@@ -4,8 +4,8 @@
   catalogs, migrations of every schema, demo data if the group is empty, then the web server, a Celery
   worker and Celery beat; prints the URLs and logins; Ctrl-C stops all of it, embedded servers included.
 * ``test``: the same set-up, then the whole test suite (extra arguments go to pytest).
-* ``bench``: the same set-up, then the benchmarks (``bench/routing.py``, ``bench/declarations.py``, then
-  ``bench/tenancy.py``);
+* ``bench``: the same set-up, then the benchmarks (``bench/routing.py``, ``bench/declarations.py``,
+  ``bench/tenancy.py``, ``bench/federation.py``, then ``bench/scaleout.py``);
   ``--only NAME`` runs one of them; other arguments go to them (see ``cmd_bench``).
 * ``stop``: stop embedded servers left running (by a plain ``manage.py`` call, for example).
 
@@ -157,15 +157,15 @@ def cmd_test(args: argparse.Namespace) -> int:
     return result.returncode
 
 
-BENCHMARKS = ("routing", "declarations", "tenancy", "federation")
-# Options only some benchmarks know (declarations, tenancy and federation take --quick; the others ignore
+BENCHMARKS = ("routing", "declarations", "tenancy", "federation", "scaleout")
+# Options only some benchmarks know (declarations, tenancy, federation and scaleout take --quick; the others ignore
 # what they do not know), with whether they take a value; the others go to every benchmark.
 _DECLARATIONS_ONLY = {"--quick": False, "--invoices": True}
 
 
 def _bench_args(name: str, args: list[str]) -> list[str]:
     """The options for one benchmark: ``--quick``/``--invoices N`` only reach bench/declarations.py."""
-    if name in {"declarations", "tenancy", "federation"}:
+    if name in {"declarations", "tenancy", "federation", "scaleout"}:
         return list(args)
     kept, skip = [], False
     for arg in args:
@@ -181,9 +181,10 @@ def _bench_args(name: str, args: list[str]) -> list[str]:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    """Every benchmark in turn (bench/routing.py, bench/declarations.py, bench/tenancy.py), or those named
-    with ``--only NAME`` (repeatable or comma-separated). Other options pass through: ``--seconds`` and
-    ``--rounds`` to every benchmark, ``--quick`` to bench/declarations.py and bench/tenancy.py,
+    """Every benchmark in turn (bench/routing.py, bench/declarations.py, bench/tenancy.py,
+    bench/federation.py, bench/scaleout.py), or those named with ``--only NAME`` (repeatable or
+    comma-separated). Other options pass through: ``--seconds`` and ``--rounds`` to every benchmark,
+    ``--quick`` and the rest to bench/declarations.py, tenancy, federation and scaleout,
     ``--invoices N`` to bench/declarations.py (bench/tenancy.py ignores it)."""
     only = [name for value in args.only or [] for name in value.split(",") if name]
     unknown = [name for name in only if name not in BENCHMARKS]
