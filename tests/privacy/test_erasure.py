@@ -315,7 +315,7 @@ def test_insurance_files_are_deleted_after_commit_once_their_period_is_over(
     documents = {}
     for year in (2015, 2026):
         coverage = Coverage.objects.create(
-            entity=alpha, policy=InsurancePolicy.objects.first(), member_id=uuid.uuid4(),
+            entity=alpha, policy=InsurancePolicy.objects.order_by("pk")[0], member_id=uuid.uuid4(),
             person_id=person["person_id"], member_name=f"Insured {canary}", language="fr",
             activity_id=uuid.uuid4(), activity_name="Tour", performer_kind="employee", country="BE",
             starts_on=datetime.date(year, 3, 1), ends_on=datetime.date(year, 3, 2),
