@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
 from django.http import HttpRequest
 
-from config.admin_sites import entity_admin_site, group_admin_site
+from config.admin_sites import SuperuserReadOnlyAdmin, entity_admin_site, group_admin_site
 
 from .models import AuditRecord
 
 
-class AuditRecordAdmin(admin.ModelAdmin):
+class AuditRecordAdmin(SuperuserReadOnlyAdmin):
     list_display = ["at", "actor", "operation", "table_name", "row_pk", "request_id"]
     list_filter = ["operation", "table_name"]
     search_fields = ["actor", "request_id", "row_pk", "table_name"]
@@ -21,21 +20,6 @@ class AuditRecordAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [field.name for field in AuditRecord._meta.fields]
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_active and request.user.is_superuser)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_active and request.user.is_superuser)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 for site in (group_admin_site, entity_admin_site):

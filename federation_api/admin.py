@@ -1,26 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from config.admin_sites import group_admin_site
+from config.admin_sites import ReadOnlyAdmin, group_admin_site
 
 from .models import DrainState, ProvisioningRequest, ReferenceRate
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written by the services, the tasks and the commands only."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ProvisioningRequest, site=group_admin_site)

@@ -4,7 +4,7 @@ ballots and participations are deliberately absent."""
 
 from django.contrib import admin
 
-from config.admin_sites import group_admin_site
+from config.admin_sites import ReadOnlyAdmin, group_admin_site
 
 from .models import (
     BoardRule,
@@ -16,17 +16,6 @@ from .models import (
     ResolutionType,
     ShareTransaction,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(NominalValue, site=group_admin_site)

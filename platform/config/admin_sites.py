@@ -5,9 +5,12 @@ each entity's subdomain, administers that entity's own tables only. Registering 
 entity site would let an entity's staff read every entity's registry row, so nothing public goes there.
 """
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from config.login_throttle import ThrottledAdminLoginMixin
@@ -30,6 +33,46 @@ class EntityAdminSite(ThrottledAdminLoginMixin, admin.AdminSite):
         if entity is not None:
             context["site_header"] = entity.display_name
         return context
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the services, the tasks and the commands only: nobody adds, changes or deletes
+    them in the admin."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class SuperuserOnlyAdmin(admin.ModelAdmin):
+    """Shown to, and editable by, active superusers only (whatever permissions others were given)."""
+
+    def _superuser(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._superuser(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._superuser(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._superuser(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._superuser(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._superuser(request)
+
+
+class SuperuserReadOnlyAdmin(ReadOnlyAdmin, SuperuserOnlyAdmin):
+    """Read by superusers only; written by nobody in the admin."""
 
 
 group_admin_site = GroupAdminSite(name="group_admin")

@@ -344,3 +344,29 @@ def test_insurance_files_are_deleted_after_commit_once_their_period_is_over(
     names = dict(Coverage.objects.filter(person_id=person["person_id"]).values_list("starts_on__year", "member_name"))
     assert names[2026] == f"Insured {canary}" and names[2015].startswith("ERASED-")
     recent.file.storage.delete(recent.file.name)
+
+
+def test_the_officer_edits_retention_rules_and_reads_erasures_in_the_group_admin(group, person):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    erasure = erase_person(person_id=person["person_id"], by="test", reason="request", today=TODAY)
+    manager = Client()  # the group manager is a superuser
+    manager.force_login(get_user_model().objects.get(username=group.manager_username))
+    rules = manager.get("/admin/privacy/retentionrule/", HTTP_HOST="localhost")
+    assert rules.status_code == 200 and "Code de droit économique" in rules.content.decode()
+    rule = RetentionRule.objects.get(country="BE", category="accounting")
+    change = f"/admin/privacy/retentionrule/{rule.pk}/change/"
+    form = {"country": "BE", "category": "accounting", "years": "10", "basis": rule.basis}
+    assert manager.post(change, form, HTTP_HOST="localhost").status_code == 302
+    assert RetentionRule.objects.get(pk=rule.pk).years == 10
+    page = manager.get(f"/admin/privacy/erasure/{erasure.pk}/change/", HTTP_HOST="localhost")
+    assert page.status_code == 200 and erasure.pseudonym in page.content.decode()
+    assert (
+        manager.post(f"/admin/privacy/erasure/{erasure.pk}/delete/", {"post": "yes"}, HTTP_HOST="localhost").status_code
+        == 403
+    )
+    outsider = Client()
+    outsider.force_login(get_user_model().objects.create_user(username="staff-o@group.test", is_staff=True))
+    assert outsider.get("/admin/privacy/retentionrule/", HTTP_HOST="localhost").status_code == 403
+    assert outsider.get("/admin/privacy/erasure/", HTTP_HOST="localhost").status_code == 403
