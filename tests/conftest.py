@@ -220,6 +220,32 @@ def _seed_operations(entity: Entity, canary: str) -> None:
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_keepdb: bool,
+    django_db_createdb: bool,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    """pytest-django's, except that the test database is always set up. pytest-django sets it up only
+    when a collected test has a ``django_db`` mark; a session of committed-mode tests alone (they have
+    none: ``group`` + ``django_db_blocker.unblock()``) would otherwise seed ``DATABASE_URL``'s own
+    database."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    keepdb = django_db_keepdb and not django_db_createdb
+    with django_db_blocker.unblock():
+        config = setup_databases(
+            verbosity=request.config.option.verbose, interactive=False, aliases={"default"}, keepdb=keepdb
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=request.config.option.verbose)
+
+
+@pytest.fixture(scope="session")
 def group(django_db_setup, django_db_blocker) -> Iterator[Group]:
     from tenants.registry.routing import routing_cache
 
