@@ -80,7 +80,7 @@ class Broker:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             [_redis_binary(), "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -122,7 +122,7 @@ class Postgres:
 
     def _run(self, command: str, *args: str, timeout: float = 120, as_server: bool = True) -> None:
         user = "pgserver" if as_server and os.geteuid() == 0 else None
-        done = subprocess.run(  # noqa: S603
+        done = subprocess.run(
             [str(_pg_bin() / command), *args],
             user=user,
             cwd=self.directory,
@@ -185,7 +185,7 @@ def gunicorn(env: dict[str, str], log_path: Path, *, workers: int = 2, threads: 
     """gunicorn as in production (``gunicorn --pythonpath platform config.wsgi``), gthread workers."""
     port = free_port()
     log = open(log_path, "a")  # noqa: SIM115
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -223,7 +223,7 @@ def gunicorn(env: dict[str, str], log_path: Path, *, workers: int = 2, threads: 
 def web_env(**extra: str) -> dict[str, str]:
     """The environment of a web process or worker; the cache follows the broker unless ``CACHE_URL`` is given
     (the deployment's default: the broker's server, another logical database)."""
-    env = subprocess_env(DJANGO_SETTINGS_MODULE="config.settings.test", **extra)
+    env = subprocess_env(**{"DJANGO_SETTINGS_MODULE": "config.settings.test", **extra})
     if "CACHE_URL" not in extra:
         env.pop("CACHE_URL", None)
     return env
@@ -264,7 +264,9 @@ class StaffClient:
         if method != "GET":
             headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
             if form:
-                payload = urllib.parse.urlencode({**(body or {}), "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")})
+                payload = urllib.parse.urlencode(
+                    {**(body or {}), "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+                )
                 headers["Content-Type"] = "application/x-www-form-urlencoded"
             else:
                 payload = json.dumps(body or {})
