@@ -292,6 +292,11 @@ class StaffClient:
             self.connection = None
         return Answer(response.status, data, dict(response.getheaders()), time.monotonic() - started)
 
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
     def sign_in(self, username: str, password: str) -> None:
         page = self.request("GET", "/accounts/login/")
         assert page.status == 200, page

@@ -2,7 +2,8 @@
 while a gunicorn web process serves an entity's staff (API writes and reads, HTML pages) from several
 threads. Every failed request is a clean 503 (``database_unavailable`` in the API's error format, the
 translated page elsewhere; never a 500 or a traceback), no write is half there (every write answered
-2xx is in the database, every failed one left nothing: one unique key per request), and the same web
+2xx is in the database; a failed one left nothing unless its COMMIT had reached the server before the
+connection was cut, which is counted: one unique key per request), and the same web
 process serves again within seconds (``CONN_HEALTH_CHECKS``: no restart of the web process). Figures to
 ``var/results/faults.json``.
 
@@ -124,7 +125,10 @@ def test_postgresql_restarted_mid_traffic_answers_clean_503s_writes_whole_and_re
     acknowledged_missing = [c.key for c in writes if c.answer.status == 201 and c.key not in written]
     failed_but_written = [c.key for c in writes if c.answer.status != 201 and c.key in written]
     assert acknowledged_missing == []
-    assert failed_but_written == []
+    # A write whose COMMIT reached the server but whose answer was lost with the connection is in the
+    # database and was answered 503: neither side can tell (a retry would write it again). It is whole,
+    # never partial (one transaction); counted, not asserted, so that a restart landing exactly there
+    # does not make the test flaky.
     assert written <= {c.key for c in writes}
     last_failure = max(c.started for c in failed)
     recovered = min(c.started + c.answer.seconds for c in everything if c.started > last_failure)
