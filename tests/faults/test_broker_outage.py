@@ -97,6 +97,7 @@ def _assert_paid_from_cash_once(entity, movement: FundMovement) -> None:  # type
     """A decision cancelled at execution: the activity's cash had come in by then and paid the wage,
     once, with no advance posted and nothing in the pooled ledger."""
     assert movement.status == "cancelled" and movement.pool_entry_id is None
+    assert movement.subject_id is not None
     with tenant_context(entity):
         contract = Contract.objects.get(public_id=movement.subject_id)
         assert contract.status == "paid"
