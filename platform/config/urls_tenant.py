@@ -19,3 +19,5 @@ urlpatterns = [
 
 # An address under /api/ that matches no route answers in the API error format.
 handler404 = "config.api_errors.page_not_found"
+# A database that does not answer: a clean 503 (config/unavailable.py); anything else: the plain 500.
+handler500 = "config.unavailable.server_error"
