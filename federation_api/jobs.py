@@ -7,6 +7,7 @@ and resumes where it stopped if its worker died (every step is idempotent)."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import uuid
 
@@ -47,6 +48,13 @@ def job_create(*, kind: str, requested_by: str, entity: Entity | None = None) ->
         job = DashboardJob.objects.create(kind=kind, entity=entity, total=total, requested_by=requested_by)
         job_task.send_on_commit(str(job.public_id))
     return job
+
+
+def jobs_waiting(*, older_than: datetime.timedelta) -> list[DashboardJob]:
+    """Recomputations no worker has started, older than ``older_than``: their message may have been
+    lost (and, queued, they would refuse every new job of their kind as busy)."""
+    since = timezone.now() - older_than
+    return list(DashboardJob.objects.filter(status=JobStatus.QUEUED, created_at__lt=since).order_by("created_at"))
 
 
 def _step(job: DashboardJob, entity: Entity) -> None:

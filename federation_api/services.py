@@ -3,6 +3,7 @@ public task builds the entity (``entity_create``, all or nothing) and records th
 
 from __future__ import annotations
 
+import datetime
 import time
 import uuid
 from typing import Any
@@ -62,6 +63,13 @@ def provisioning_request_create(*, data: dict[str, Any], requested_by: str = "")
         request = ProvisioningRequest.objects.create(spec=spec, slug=slug, requested_by=requested_by[:150])
         provision_entity.send_on_commit(str(request.public_id))
     return request
+
+
+def provisioning_waiting(*, older_than: datetime.timedelta) -> list[ProvisioningRequest]:
+    """Requests no worker has started, older than ``older_than``: their message may have been lost."""
+    since = timezone.now() - older_than
+    pending = ProvisioningRequest.objects.filter(status=ProvisioningStatus.PENDING, created_at__lt=since)
+    return list(pending.order_by("created_at"))
 
 
 def provisioning_run(*, request_id: uuid.UUID | str) -> ProvisioningRequest:

@@ -4,6 +4,8 @@ is left alone)."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.cache import cache
 from django_tenants.utils import tenant_context
@@ -13,14 +15,14 @@ from config.db import connection
 from tenants.registry.models import Entity
 from tenants.registry.selectors import entity_list
 
-from . import consolidation, jobs, membership
+from . import consolidation, jobs, membership, services
 from .services import provisioning_run
 
 # Tenant-scoped cache key (the cache prefixes the schema): "a drain of this entity is on its way".
 DRAIN_PENDING = "federation:drain-pending"
 
 
-@app.task(scope="public", name="federation_api.provision_entity")
+@app.task(scope="public", robust_send=True, name="federation_api.provision_entity")
 def provision_entity(request_id: str) -> str:
     """Build the entity of a provisioning request."""
     return str(provisioning_run(request_id=request_id).status)
@@ -56,7 +58,22 @@ def drain_all() -> int:
     return sent
 
 
-@app.task(scope="public", name="federation.job_run")
+@app.task(scope="public", robust_send=True, name="federation.job_run")
 def job_run(job_id: str) -> str:
     """Run a dashboard recomputation entity by entity, recording its progress."""
     return str(jobs.job_run(job_id=job_id).status)
+
+
+@app.task(scope="public", name="federation.jobs_sweep")
+def jobs_sweep(older_than_seconds: int = 60) -> int:
+    """Send again the provisioning requests and dashboard recomputations still waiting for a worker
+    (their message was lost while the broker was down at commit; a replay is a no-op for one already
+    done or running)."""
+    older_than = datetime.timedelta(seconds=older_than_seconds)
+    requests = services.provisioning_waiting(older_than=older_than)
+    for request in requests:
+        provision_entity.apply_async((str(request.public_id),))
+    waiting = jobs.jobs_waiting(older_than=older_than)
+    for job in waiting:
+        job_run.apply_async((str(job.public_id),))
+    return len(requests) + len(waiting)

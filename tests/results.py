@@ -89,7 +89,7 @@ SECTIONS: list[tuple[str, str, list[tuple[str, str]]]] = [
             ("broker_slowest_request_during_outage_seconds", "slowest request while the broker was down (seconds)"),
             ("broker_wage_requests", "wage payments asked"),
             ("broker_payouts_decided", "fund advances decided (each sends its payout on commit)"),
-            ("broker_payouts_paid_from_activity_cash", "decisions cancelled at execution (the activity's cash paid)"),
+            ("broker_payouts_paid_from_activity_cash", "decisions cancelled at execution (no client paid: must be 0)"),
             ("broker_payouts_lost", "payouts lost"),
             ("broker_payouts_doubled", "payouts made twice"),
             ("broker_ledger_events_lost", "ledger events never in the group's figures"),

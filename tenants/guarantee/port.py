@@ -25,13 +25,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 
+from config.db import connection
 from tenants.activities.models import Activity
-from tenants.billing.models import FUNDING_KINDS, Invoice, InvoiceKind, InvoiceStatus
+from tenants.billing.models import FUNDING_KINDS, Invoice, InvoiceKind, InvoiceStatus, Payment
 from tenants.billing.services import document_due, payment_record
 from tenants.declarations.models import Declaration
-from tenants.ledger.models import AccountKind, EntryKind, JournalLine
+from tenants.ledger.models import Account, AccountKind, EntryKind, JournalLine
 from tenants.ledger.money import round_amount
-from tenants.ledger.selectors import activity_balance
 from tenants.ledger.services import Posting, account, entry_post
 from tenants.payroll.models import Contract, ContractStatus
 from tenants.payroll.services import contract_pay
@@ -136,22 +136,59 @@ def advance_outstanding(activity_id: uuid.UUID, currency: str) -> Decimal:
     return -_dimension_total(activity.pk, currency, (AccountKind.GUARANTEE_ADVANCE_PAYABLE,))
 
 
+_CASH_SQL = """
+WITH totals AS (
+    SELECT COALESCE(sum(l.amount) FILTER (WHERE a.kind = %(activity_kind)s AND a.activity_id = %(activity)s), 0),
+           COALESCE(sum(l.amount) FILTER (WHERE a.kind = ANY(%(commitments)s) AND l.activity_id = %(activity)s), 0),
+           COALESCE(sum(l.amount) FILTER (WHERE a.kind = %(advances)s AND l.activity_id = %(activity)s), 0)
+    FROM {line} l JOIN {account} a ON a.id = l.account_id
+    WHERE l.currency = %(currency)s AND (a.activity_id = %(activity)s OR l.activity_id = %(activity)s)
+), documents AS (
+    SELECT i.total_gross, i.total_net, i.levy_amount,
+           i.total_gross
+             - COALESCE((SELECT sum(c.total_gross) FROM {invoice} c WHERE c.credit_of_id = i.id), 0)
+             - COALESCE((SELECT sum(p.amount) FROM {payment} p WHERE p.invoice_id = i.id), 0)
+    FROM {invoice} i
+    WHERE i.activity_id = %(activity)s AND i.currency = %(currency)s AND i.kind = ANY(%(kinds)s)
+      AND i.status = ANY(%(statuses)s)
+)
+SELECT t.*, d.* FROM totals t LEFT JOIN documents d ON true
+"""
+
+
 def activity_cash(activity_id: uuid.UUID, currency: str) -> Decimal:
+    """What the activity can pay now: its balance, minus the income of its documents the clients have
+    not paid yet, plus what it owes its members (already counted out of the balance) and the fund's
+    advances outstanding.
+
+    Read in ONE statement, so in one snapshot: read in several, a declaration or a payment of the
+    activity committing in between would be half seen (its invoice without its postings), and the
+    cash that decides a guarantee advance (and its execution) would be wrong."""
     activity = _activity(activity_id)
-    uncollected = Decimal(0)
-    documents = Invoice.objects.filter(
-        activity=activity,
-        currency=currency,
-        kind__in=[InvoiceKind.INVOICE, *FUNDING_KINDS],
-        status__in=[InvoiceStatus.ISSUED, InvoiceStatus.PARTLY_PAID],
+    sql = _CASH_SQL.format(
+        line=JournalLine._meta.db_table,
+        account=Account._meta.db_table,
+        invoice=Invoice._meta.db_table,
+        payment=Payment._meta.db_table,
     )
-    for doc in documents:
-        due = document_due(doc)
-        if due > 0 and doc.total_gross > 0:
-            uncollected += due * (doc.total_net - doc.levy_amount) / doc.total_gross
-    commitments = -_dimension_total(activity.pk, currency, _COMMITMENTS)
-    advances = -_dimension_total(activity.pk, currency, (AccountKind.GUARANTEE_ADVANCE_PAYABLE,))
-    cash = activity_balance(activity.pk, currency) - uncollected + commitments + advances
+    params = {
+        "activity": activity.pk,
+        "currency": currency,
+        "activity_kind": AccountKind.ACTIVITY,
+        "commitments": list(_COMMITMENTS),
+        "advances": AccountKind.GUARANTEE_ADVANCE_PAYABLE,
+        "kinds": [InvoiceKind.INVOICE, *FUNDING_KINDS],
+        "statuses": [InvoiceStatus.ISSUED, InvoiceStatus.PARTLY_PAID],
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    activity_total, commitments, advances = rows[0][:3]
+    uncollected = Decimal(0)
+    for *_, gross, net, levy, due in rows:
+        if gross is not None and due > 0 and gross > 0:
+            uncollected += due * (net - levy) / gross
+    cash = -activity_total - uncollected - commitments - advances
     return round_amount(cash, currency)
 
 

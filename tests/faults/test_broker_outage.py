@@ -31,8 +31,6 @@ from federation_api import consolidation
 from shared_services.guarantee import services
 from shared_services.guarantee.models import FundLimit, FundMovement, MovementKind
 from tenants.ledger import consolidation_port as port
-from tenants.ledger.models import EntryKind, JournalEntry
-from tenants.payroll.models import Contract
 from tests import factories
 from tests.conftest import PROJECT_DIR
 from tests.faults.figures import record
@@ -91,20 +89,6 @@ def _worker(env: dict[str, str], log) -> subprocess.Popen:  # type: ignore[no-un
          f"fault-broker-{uuid.uuid4().hex[:6]}@localhost", "-l", "INFO", "--without-gossip", "--without-mingle"],
         env=env, cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
-
-
-def _assert_paid_from_cash_once(entity, movement: FundMovement) -> None:  # type: ignore[no-untyped-def]
-    """A decision cancelled at execution: the activity's cash had come in by then and paid the wage,
-    once, with no advance posted and nothing in the pooled ledger."""
-    assert movement.status == "cancelled" and movement.pool_entry_id is None
-    assert movement.subject_id is not None
-    with tenant_context(entity):
-        contract = Contract.objects.get(public_id=movement.subject_id)
-        assert contract.status == "paid"
-        source = f"payroll.contract:{movement.subject_id}"
-        assert JournalEntry.objects.filter(kind=EntryKind.WAGE_PAID, source=source).count() == 1
-        reference = f"guarantee.movement:{movement.public_id}"
-        assert not JournalEntry.objects.filter(kind=EntryKind.GUARANTEE_ADVANCE, source=reference).exists()
 
 
 @pytest.mark.worker
@@ -216,11 +200,13 @@ def test_the_broker_stopped_under_load_fails_no_request_and_loses_no_task(group,
         # A 302 is a decision, or a refusal by the fund's rules shown as a message: the database says.
         assert paid and decided and {str(m.subject_id) for m in decided} <= set(paid)
         assert len(decided) >= len(paid) * 0.9, (len(decided), len(paid))
+        # No client pays in this load: the activity's cash (read in one snapshot) never covers a wage, so
+        # every decision is executed as an advance. A decision cancelled as "paid from the activity's
+        # cash" was a torn read of the cash (a declaration half seen), fixed in tenants.guarantee.port.
+        assert [m.subject_id for m in decided if m.status == "cancelled"] == []
         for movement in decided:
             if movement.status == "executed":
                 _assert_paid_once(entity, movement.subject_id)  # one wage, one advance, one pooled entry each
-            else:
-                _assert_paid_from_cash_once(entity, movement)
         with tenant_context(entity):
             events_waiting = port.unpublished_count()
         slowest = max(c.answer.seconds for c in during)

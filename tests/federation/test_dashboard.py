@@ -177,3 +177,34 @@ def test_an_unknown_job_kind_is_refused(group, gina):
     response = gina.post("/dashboard/jobs/", {"kind": "explode"}, HTTP_HOST=HOST, follow=True)
     assert response.status_code == 200 and "federation_invalid_choice" in response.content.decode()
     assert DashboardJob.objects.count() == before
+
+
+def test_a_recomputation_asked_while_the_broker_is_down_is_kept_and_sent_again_by_the_sweep(
+    group, gina, monkeypatch, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from kombu.exceptions import OperationalError
+
+    from federation_api import tasks
+
+    def broker_down(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(tasks.job_run, "apply_async", broker_down)
+    DashboardJob.objects.filter(status__in=["queued", "running"]).update(status="failed")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = gina.post("/dashboard/jobs/", {"kind": "census"}, HTTP_HOST=HOST)
+    assert response.status_code == 302  # the job is recorded; the lost message is logged, not a 500
+    job = DashboardJob.objects.get(status="queued", kind="census")
+
+    sent: list[tuple[str, ...]] = []
+    monkeypatch.setattr(tasks.job_run, "apply_async", lambda args, *a, **k: sent.append(tuple(args)))
+    assert tasks.jobs_sweep() == 0 and sent == []  # too recent: a worker may be about to take it
+    DashboardJob.objects.filter(pk=job.pk).update(created_at=job.created_at - datetime.timedelta(minutes=2))
+    assert tasks.jobs_sweep() == 1 and sent == [(str(job.public_id),)]
+    jobs.job_run(job_id=job.public_id)  # what the worker does with the message sent again
+    job.refresh_from_db()
+    assert job.status == "done"
+    sent.clear()
+    assert tasks.jobs_sweep() == 0 and sent == []

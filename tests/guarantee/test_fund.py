@@ -16,6 +16,7 @@ from shared_services.guarantee.models import FundMovement, MovementKind, Movemen
 from shared_services.guarantee.selectors import entity_states, exposure, fund_positions
 from shared_services.models import PoolEntry, PoolLine
 from shared_services.selectors import working_days_after
+from tenants.activities.models import Activity
 from tenants.billing.models import Invoice
 from tenants.billing.services import payment_record
 from tenants.guarantee import port
@@ -224,3 +225,62 @@ def test_a_client_paying_between_decision_and_execution_shrinks_the_advance_to_n
         assert Contract.objects.get(public_id=perf.contract_id).status == "paid"
         assert port.advance_outstanding(perf.activity_id, "EUR") == Decimal("0.00")
     _books_balanced(entity)
+
+
+def _cash_read_step_by_step(activity, currency: str) -> Decimal:
+    """The activity's cash as the fund defines it, computed one figure at a time (the reference for
+    the one-statement read)."""
+    from django.db.models import Sum
+
+    from tenants.billing.models import FUNDING_KINDS, Invoice, InvoiceKind, InvoiceStatus
+    from tenants.billing.services import document_due
+    from tenants.ledger.models import AccountKind, JournalLine
+    from tenants.ledger.money import round_amount
+    from tenants.ledger.selectors import activity_balance
+
+    def total(kinds):  # type: ignore[no-untyped-def]
+        lines = JournalLine.objects.filter(account__kind__in=kinds, activity_id=activity.pk, currency=currency)
+        return lines.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+
+    uncollected = Decimal(0)
+    for doc in Invoice.objects.filter(
+        activity=activity,
+        currency=currency,
+        kind__in=[InvoiceKind.INVOICE, *FUNDING_KINDS],
+        status__in=[InvoiceStatus.ISSUED, InvoiceStatus.PARTLY_PAID],
+    ):
+        due = document_due(doc)
+        if due > 0 and doc.total_gross > 0:
+            uncollected += due * (doc.total_net - doc.levy_amount) / doc.total_gross
+    commitments = -total(port._COMMITMENTS)
+    advances = -total((AccountKind.GUARANTEE_ADVANCE_PAYABLE,))
+    return round_amount(activity_balance(activity.pk, currency) - uncollected + commitments + advances, currency)
+
+
+def test_the_activitys_cash_is_read_in_one_statement_and_equals_the_step_by_step_figure(in_books_eur):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tenants.billing.services import credit_note_issue
+    from tests import factories
+    from tests.guarantee.conftest import declare
+
+    perf = declare(in_books_eur, to=FRIDAY, net="1000.00")
+    activity = Activity.objects.get(public_id=perf.activity_id)
+    invoice = Invoice.objects.get(public_id=perf.invoice_id)
+    figures = []
+    steps = [
+        lambda: None,
+        lambda: payment_record(invoice=invoice, amount=Decimal("300.00"), currency="EUR", on=FRIDAY),
+        lambda: credit_note_issue(invoice=invoice, lines=[factories.line("100.00")], on=FRIDAY),
+        lambda: payment_record(invoice=invoice, amount=Decimal("789.00"), currency="EUR", on=FRIDAY),
+    ]
+    for step in steps:
+        step()
+        with CaptureQueriesContext(connection) as queries:
+            cash = port.activity_cash(perf.activity_id, "EUR")
+        assert len([q for q in queries.captured_queries if "WITH totals" in q["sql"]]) == 1
+        assert len(queries.captured_queries) == 2  # the activity by its public id, then the figures
+        assert cash == _cash_read_step_by_step(activity, "EUR")
+        figures.append(cash)
+    assert figures[0] == Decimal("0.00") and len(set(figures)) > 1  # the payments and the credit note count

@@ -361,3 +361,31 @@ def test_group_admin_lists_provisioning_requests_read_only(group):
     page = client.get("/admin/federation_api/provisioningrequest/", HTTP_HOST="localhost")
     assert page.status_code == 200 and "t-adm" in page.content.decode()
     assert client.get("/admin/federation_api/provisioningrequest/add/", HTTP_HOST="localhost").status_code == 403
+
+
+def test_a_provisioning_request_made_while_the_broker_is_down_is_sent_again_by_the_sweep(
+    group, monkeypatch, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from kombu.exceptions import OperationalError
+
+    from federation_api import tasks
+    from federation_api.models import ProvisioningRequest
+
+    def broker_down(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(tasks.provision_entity, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _manager(group).post(API, _body("t-lost"), content_type="application/json", HTTP_HOST="localhost")
+    assert response.status_code == 202, response.content  # recorded; the lost message is logged
+    request = ProvisioningRequest.objects.get(slug="t-lost", status="pending")
+
+    sent: list[tuple[str, ...]] = []
+    monkeypatch.setattr(tasks.provision_entity, "apply_async", lambda args, *a, **k: sent.append(tuple(args)))
+    ProvisioningRequest.objects.filter(pk=request.pk).update(
+        created_at=request.created_at - datetime.timedelta(minutes=2)
+    )
+    tasks.jobs_sweep()
+    assert (str(request.public_id),) in sent

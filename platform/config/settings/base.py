@@ -235,6 +235,8 @@ CELERY_BEAT_SCHEDULE = {
     "federation-drain-all": {"task": "federation.drain_all", "schedule": 5.0},
     # Webhook deliveries whose message was lost (broker down at commit) are sent again.
     "referrals-webhook-sweep": {"task": "referrals.webhook_sweep", "schedule": 60.0},
+    # Provisioning requests and dashboard recomputations whose message was lost are sent again.
+    "federation-jobs-sweep": {"task": "federation.jobs_sweep", "schedule": 60.0},
     # Erasures whose retained records reached the end of their retention period run again.
     "privacy-retention-sweep": {"task": "privacy.retention_sweep", "schedule": crontab(hour=4, minute=30)},
 }
