@@ -133,7 +133,9 @@ def test_concurrent_requests_from_two_entities_never_cross_their_limits(fund_ent
         FundLimit.objects.filter(entity__in=fund_entities).delete()
 
 
-def _start_worker(queue: str, faults: str, log_path: Path) -> subprocess.Popen:
+def _start_worker(
+    queue: str, faults: str, log_path: Path, *, pool: str = "solo", concurrency: int = 1
+) -> subprocess.Popen:
     log = open(log_path, "a")  # noqa: SIM115
     return subprocess.Popen(
         [
@@ -144,7 +146,9 @@ def _start_worker(queue: str, faults: str, log_path: Path) -> subprocess.Popen:
             "config.celery",
             "worker",
             "--pool",
-            "solo",
+            pool,
+            "--concurrency",
+            str(concurrency),
             "-n",
             f"fault-{uuid.uuid4().hex[:6]}@localhost",
             "-Q",
