@@ -105,3 +105,26 @@ def test_a_task_is_sent_only_if_the_transaction_commits(group, celery_worker_pro
             assert not JobCheck.objects.filter(requested_by="rolled back").exists()
             kept = job_check_request(requested_by="kept")
         assert _wait_completed(group.alpha, kept.public_id).completed_at is not None
+
+
+@pytest.mark.django_db
+def test_a_check_asked_while_the_broker_is_down_stays_pending_and_the_page_answers(
+    group, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from kombu.exceptions import OperationalError
+
+    def broker_down(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(job_check_complete, "apply_async", broker_down)
+    staff = Client()
+    with tenant_context(group.alpha.entity):
+        staff.force_login(get_user_model().objects.get(username=group.alpha.staff_username))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post("/jobs/check/", HTTP_HOST=group.alpha.host)
+    assert response.status_code == 302  # recorded; the lost message is logged, never a 500
+    with tenant_context(group.alpha.entity):
+        # The check shows what it is for: no worker has answered.
+        assert JobCheck.objects.filter(completed_at__isnull=True).exists()
