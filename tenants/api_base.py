@@ -308,6 +308,15 @@ class ServiceChoiceField(serializers.CharField):
         super().__init__(**kwargs)
 
 
+def country_field(**kwargs: Any) -> ServiceChoiceField:
+    """An ISO 3166-1 alpha-2 country code, checked by the service (or a validator); the OpenAPI description
+    lists the codes, so that clients (and the fuzzer) know them."""
+    from tenants.registry.validators import country_codes
+
+    kwargs.setdefault("max_length", 2)
+    return ServiceChoiceField(choices=[(code, code) for code in sorted(country_codes())], **kwargs)
+
+
 class _ServiceChoiceSchema(OpenApiSerializerFieldExtension):
     """Documented exactly like a ChoiceField with the same choices (so they share one enum component)."""
 

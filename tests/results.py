@@ -139,14 +139,15 @@ def _fuzz(figures: dict[str, Any]) -> list[str]:
         f"runs, {totals.get('examples', 0)} examples, {totals.get('responses_4xx_checked', 0)} 4xx checked, "
         f"**{totals.get('responses_5xx', 0)} 5xx**, **{totals.get('findings', 0)} findings**.",
         "",
-        "| Schema | Role | Operations | Examples | Statuses | 4xx checked | 5xx | Findings |",
-        "|---|---|---|---|---|---|---|---|",
+        "| Schema | Role | Operations | Examples | Statuses | 4xx checked | Valid writes accepted | 5xx | Findings |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for run in figures.get("runs", []):
         statuses = ", ".join(f"{code}: {n}" for code, n in sorted(run.get("statuses", {}).items()))
         lines.append(
             f"| {run['schema']} | {run['role']} | {run['operations']} | {run['examples']} | {statuses} | "
-            f"{run['responses_4xx_checked']} | {run['responses_5xx']} | {len(run['findings'])} |"
+            f"{run['responses_4xx_checked']} | {run.get('writes_accepted', '-')} | {run['responses_5xx']} | "
+            f"{len(run['findings'])} |"
         )
     return [*lines, ""]
 

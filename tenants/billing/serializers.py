@@ -18,6 +18,7 @@ from tenants.api_base import (
     MoneySerializer,
     PublicIdRelatedField,
     ServiceChoiceField,
+    country_field,
     money,
 )
 from tenants.members.models import Member
@@ -62,7 +63,7 @@ class SupplierSerializer(serializers.ModelSerializer):
 
 class SupplierCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    country = serializers.CharField(max_length=2, validators=[_country])
+    country = country_field(validators=[_country])
     vat_number = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
 

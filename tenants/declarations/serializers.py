@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from tenants.activities.models import Activity
-from tenants.api_base import AmountField, PublicIdRelatedField, ServiceChoiceField
+from tenants.api_base import AmountField, PublicIdRelatedField, ServiceChoiceField, country_field
 from tenants.billing.models import Client, InvoiceKind
 from tenants.billing.serializers import DOCUMENT_KIND_CHOICES, InvoiceSerializer, LineInputSerializer
 from tenants.members.models import Member
@@ -69,7 +69,7 @@ class DeclarationCreateSerializer(serializers.Serializer):
     performers = PerformerInputSerializer(many=True)
     performed_from = serializers.DateField()
     performed_to = serializers.DateField()
-    country = serializers.CharField(max_length=2, help_text=_("Country of the performance."))
+    country = country_field(help_text=_("Country of the performance."))
     on = serializers.DateField(required=False, help_text=_("Issue date of the document; performed_to when left out."))
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from tenants.activities.models import Activity
-from tenants.api_base import AmountField, MoneyField, PublicIdRelatedField, ServiceChoiceField
+from tenants.api_base import AmountField, MoneyField, PublicIdRelatedField, ServiceChoiceField, country_field
 from tenants.members.models import Member
 
 from .models import Contract, ContractKind, ContractStatus
@@ -50,7 +50,7 @@ class ContractSignSerializer(serializers.Serializer):
     kind = ServiceChoiceField(choices=ContractKind.choices)
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
-    country = serializers.CharField(max_length=2, help_text=_("Country of the performance."))
+    country = country_field(help_text=_("Country of the performance."))
     gross = AmountField()
     currency = serializers.CharField(max_length=3, help_text=_("Must be the activity's currency."))
 

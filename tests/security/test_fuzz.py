@@ -93,9 +93,13 @@ class Figures:
     checked_4xx: int = 0
     server_errors: int = 0
     findings: list[str] = field(default_factory=list)
+    # Valid (positive) writes: how each operation answered ("POST /path 400 code"): how deep it gets.
+    writes: Counter[str] = field(default_factory=Counter)
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "writes_accepted": sum(n for key, n in self.writes.items() if key.split(" ")[2].startswith("2")),
+            "writes": dict(sorted(self.writes.items())),
             "operations": self.operations,
             "examples": self.examples,
             "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
@@ -294,6 +298,13 @@ def _sent(case: Any) -> str:
     return f"{case.method} {case.formatted_path} query={case.query!r:.300} body={case.body!r:.500}"
 
 
+def _error_code(response: Any) -> str:
+    try:
+        return str(json.loads(response.content).get("error", {}).get("code", ""))
+    except (ValueError, AttributeError):
+        return ""
+
+
 def _error_format_problem(response: Any) -> str | None:
     """Why a 4xx response is not in the project's error format (None when it is)."""
     if not response.headers.get("Content-Type", "").startswith("application/json"):
@@ -358,6 +369,9 @@ def _fuzz(operation: Any, mode: GenerationMode, caller: Caller, host: str, world
             finally:
                 transaction.set_rollback(True)
         figures.statuses[response.status_code] += 1
+        if mode == GenerationMode.POSITIVE and operation.method.upper() in ("POST", "PUT", "PATCH", "DELETE"):
+            code = _error_code(response) if response.status_code >= 400 else ""
+            figures.writes[f"{operation.method.upper()} {operation.path} {response.status_code} {code}".strip()] += 1
         if response.status_code >= 500:
             figures.server_errors += 1
             fail(f"{response.status_code} {response.content[:500]!r} -- {_sent(case)}")
