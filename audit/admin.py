@@ -3,10 +3,6 @@ table), the group's trail on the group domain. Superusers only; nobody adds, cha
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.http import HttpRequest
-
 from config.admin_sites import SuperuserReadOnlyAdmin, entity_admin_site, group_admin_site
 
 from .models import AuditRecord
@@ -17,9 +13,6 @@ class AuditRecordAdmin(SuperuserReadOnlyAdmin):
     list_filter = ["operation", "table_name"]
     search_fields = ["actor", "request_id", "row_pk", "table_name"]
     date_hierarchy = "at"
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [field.name for field in AuditRecord._meta.fields]
 
 
 for site in (group_admin_site, entity_admin_site):

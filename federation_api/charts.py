@@ -28,6 +28,12 @@ class Series:
     href: str = ""  # where clicking the series leads (drill-down)
 
 
+def _px(value: Number) -> float:
+    """A figure as a coordinate: pixel geometry only, never a money figure (those stay Decimal in the
+    tooltips, the tables and the exports)."""
+    return float(value)  # float-ok: pixel geometry
+
+
 def _nice_step(span: float, ticks: int = 5) -> float:
     raw = span / ticks if span > 0 else 1.0
     magnitude = 10 ** math.floor(math.log10(raw))
@@ -117,20 +123,19 @@ def columns(
     """Columns per category, the series stacked (positives up, negatives down) or side by side."""
     if not categories or not series:
         return mark_safe("")
-    # float-ok: pixel geometry only; the figures themselves stay Decimal (tooltips, tables, exports).
     if stacked:
-        tops = [sum(float(s.values[i]) for s in series if s.values[i] > 0) for i in range(len(categories))]
-        bottoms = [sum(float(s.values[i]) for s in series if s.values[i] < 0) for i in range(len(categories))]
+        tops = [sum(_px(s.values[i]) for s in series if s.values[i] > 0) for i in range(len(categories))]
+        bottoms = [sum(_px(s.values[i]) for s in series if s.values[i] < 0) for i in range(len(categories))]
     else:
-        tops = [max(float(s.values[i]) for s in series) for i in range(len(categories))]
-        bottoms = [min(float(s.values[i]) for s in series) for i in range(len(categories))]
+        tops = [max(_px(s.values[i]) for s in series) for i in range(len(categories))]
+        bottoms = [min(_px(s.values[i]) for s in series) for i in range(len(categories))]
     frame = _Frame(min(bottoms), max(tops))
     slot = (WIDTH - LEFT - RIGHT) / len(categories)
     body = frame.grid(unit)
     for i, category in enumerate(categories):
         up = down = 0.0
         for j, s in enumerate(series):
-            value = float(s.values[i])
+            value = _px(s.values[i])
             if value == 0:
                 continue
             if stacked:
@@ -159,13 +164,13 @@ def lines(*, title: str, categories: Sequence[str], series: Sequence[Series], un
     """One line per series over the categories (months), a dot with its tooltip at every point."""
     if not categories or not series:
         return mark_safe("")
-    values = [float(v) for s in series for v in s.values]  # float-ok: pixel geometry only
+    values = [_px(v) for s in series for v in s.values]
     frame = _Frame(min(values), max(values))
     slot = (WIDTH - LEFT - RIGHT) / len(categories)
     body = frame.grid(unit)
     for j, s in enumerate(series):
         colour = PALETTE[j % len(PALETTE)]
-        points = [(LEFT + slot * (i + 0.5), frame.y(float(v))) for i, v in enumerate(s.values)]
+        points = [(LEFT + slot * (i + 0.5), frame.y(_px(v))) for i, v in enumerate(s.values)]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
         for (x, y), category, value in zip(points, categories, s.values, strict=True):

@@ -3,10 +3,7 @@ erasures' records (read-only: they are written by ``privacy_erase`` and the dail
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from config.admin_sites import SuperuserOnlyAdmin, SuperuserReadOnlyAdmin, group_admin_site
 
@@ -24,6 +21,3 @@ class ErasureAdmin(SuperuserReadOnlyAdmin):
     list_display = ["pk", "pseudonym", "status", "started_at", "finished_at", "next_review", "requested_by"]
     list_filter = ["status"]
     search_fields = ["person_id", "pseudonym"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f.name for f in Erasure._meta.fields]

@@ -137,7 +137,7 @@ class _Run:
             model_field = model._meta.get_field(name)
             assert isinstance(model_field, models.Field)
             new = self.blank(label, model_field)
-            if current[name] == new or (current[name] is None and not isinstance(model_field, models.JSONField)):
+            if current[name] == new:
                 continue
             if isinstance(model_field, models.FileField) and current[name]:
                 self.files.append((model_field.storage, str(current[name])))

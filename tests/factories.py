@@ -63,3 +63,10 @@ def in_books_huf(group):
     """Run the test inside an entity with empty books (HU, HUF, whole forints)."""
     with tenant_context(group.books_huf):
         yield group.books_huf
+
+
+def broker_down(*args: object, **kwargs: object) -> None:
+    """Stands for a task's ``apply_async`` while the broker does not answer (monkeypatch it in)."""
+    from kombu.exceptions import OperationalError
+
+    raise OperationalError("connection refused")

@@ -72,7 +72,10 @@ class SuperuserOnlyAdmin(admin.ModelAdmin):
 
 
 class SuperuserReadOnlyAdmin(ReadOnlyAdmin, SuperuserOnlyAdmin):
-    """Read by superusers only; written by nobody in the admin."""
+    """Read by superusers only; written by nobody in the admin (every field shown read-only)."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in self.model._meta.fields]
 
 
 group_admin_site = GroupAdminSite(name="group_admin")

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import datetime
 import os
-import signal
 import tempfile
 import time
 import uuid
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django_tenants.utils import tenant_context
@@ -27,7 +25,7 @@ from tenants.ledger.services import Posting, account, entry_post
 from tests.conftest import PROJECT_DIR
 from tests.faults.figures import record
 from tests.guarantee.conftest import entity_for_test
-from tests.guarantee.test_exactly_once import _start_worker, _wait
+from tests.guarantee.test_exactly_once import _kill_at, _start_worker, _wait
 
 
 def _post(entity, n: int) -> None:
@@ -63,19 +61,9 @@ def test_a_worker_killed_mid_drain_then_restarted_loses_nothing_and_counts_nothi
                 entity_drain.apply_async(queue=queue)
 
         with tempfile.TemporaryDirectory() as faults:
-            point = Path(faults) / "federation.drain.applied"
-            point.write_text("60")
             log_path = PROJECT_DIR / "var" / f"test-fault-drain-{os.getpid()}.log"
-            worker = _start_worker(queue, faults, log_path)
-            try:
-                send()
-                # The drain has applied the events and marked them, not committed yet: kill it there.
-                assert _wait((Path(faults) / "federation.drain.applied.reached").exists, 60), log_path.read_text()
-                os.kill(worker.pid, signal.SIGKILL)
-                worker.wait(10)
-            finally:
-                if worker.poll() is None:
-                    worker.kill()
+            # The drain has applied the events and marked them, not committed yet: kill it there.
+            point = _kill_at("federation.drain.applied", faults, queue, log_path, send)
             # Nothing of the half-done transaction survived.
             with tenant_context(entity):
                 assert port.unpublished_count() == 12

@@ -9,11 +9,9 @@ Committed mode: no test transaction (the worker is another process and must see 
 from __future__ import annotations
 
 import os
-import signal
 import tempfile
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 
@@ -23,7 +21,7 @@ from tests.conftest import PROJECT_DIR
 from tests.faults.figures import record
 from tests.federation.test_webhooks import _referral, _register, receiver  # noqa: F401 (fixture)
 from tests.guarantee.conftest import entity_for_test
-from tests.guarantee.test_exactly_once import _start_worker, _wait
+from tests.guarantee.test_exactly_once import _kill_at, _start_worker, _wait
 
 
 @pytest.mark.worker
@@ -47,18 +45,8 @@ def test_a_worker_killed_after_the_post_delivers_again_and_then_never(group, rec
                 webhook_deliver.apply_async((str(delivery.public_id),), queue=queue)
 
             with tempfile.TemporaryDirectory() as faults:
-                point = Path(faults) / "referrals.webhook.posted"
-                point.write_text("60")
                 log_path = PROJECT_DIR / "var" / f"test-fault-hook-{os.getpid()}.log"
-                worker = _start_worker(queue, faults, log_path)
-                try:
-                    send()
-                    assert _wait((Path(faults) / "referrals.webhook.posted.reached").exists, 60), log_path.read_text()
-                    os.kill(worker.pid, signal.SIGKILL)
-                    worker.wait(10)
-                finally:
-                    if worker.poll() is None:
-                        worker.kill()
+                point = _kill_at("referrals.webhook.posted", faults, queue, log_path, send)  # after its POST
                 assert len(receiver.requests) == 1  # the partner has it...
                 delivery.refresh_from_db()
                 assert (delivery.status, delivery.attempts) == ("pending", 0)  # ...the platform does not know

@@ -184,12 +184,8 @@ def test_a_recomputation_asked_while_the_broker_is_down_is_kept_and_sent_again_b
 ):
     import datetime
 
-    from kombu.exceptions import OperationalError
-
     from federation_api import tasks
-
-    def broker_down(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise OperationalError("connection refused")
+    from tests.factories import broker_down
 
     monkeypatch.setattr(tasks.job_run, "apply_async", broker_down)
     DashboardJob.objects.filter(status__in=["queued", "running"]).update(status="failed")

@@ -165,6 +165,23 @@ def _start_worker(
     )
 
 
+def _kill_at(point: str, faults: str, queue: str, log_path: Path, send) -> Path:  # type: ignore[no-untyped-def]
+    """Start a worker that stops at the named fault point, ``send()`` its task, and SIGKILL the worker once
+    it is there (its transaction half done). Returns the point's file: unlink it before the restart."""
+    pause = Path(faults) / point
+    pause.write_text("60")
+    worker = _start_worker(queue, faults, log_path)
+    try:
+        send()
+        assert _wait((Path(faults) / f"{point}.reached").exists, 60), log_path.read_text()
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    return pause
+
+
 def _wait(predicate, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -193,19 +210,9 @@ def test_a_worker_killed_mid_payout_then_restarted_pays_exactly_once(fund_entiti
             movement_execute.apply_async((str(movement.public_id),), queue=queue)
 
     with tempfile.TemporaryDirectory() as faults:
-        point = Path(faults) / "guarantee.execute.entity_posted"
-        point.write_text("60")
         log_path = PROJECT_DIR / "var" / f"test-fault-worker-{os.getpid()}.log"
-        worker = _start_worker(queue, faults, log_path)
-        try:
-            send()
-            # The worker has posted the entity's side and is about to post the fund's: kill it there.
-            assert _wait((Path(faults) / "guarantee.execute.entity_posted.reached").exists, 60), log_path.read_text()
-            os.kill(worker.pid, signal.SIGKILL)
-            worker.wait(10)
-        finally:
-            if worker.poll() is None:
-                worker.kill()
+        # The worker has posted the entity's side and is about to post the fund's: kill it there.
+        point = _kill_at("guarantee.execute.entity_posted", faults, queue, log_path, send)
         movement.refresh_from_db()
         assert movement.status == "decided"  # nothing of the half-done transaction survived
         with tenant_context(entity):

@@ -368,13 +368,9 @@ def test_a_provisioning_request_made_while_the_broker_is_down_is_sent_again_by_t
 ):
     import datetime
 
-    from kombu.exceptions import OperationalError
-
     from federation_api import tasks
     from federation_api.models import ProvisioningRequest
-
-    def broker_down(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise OperationalError("connection refused")
+    from tests.factories import broker_down
 
     monkeypatch.setattr(tasks.provision_entity, "apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True):

@@ -113,10 +113,8 @@ def test_a_check_asked_while_the_broker_is_down_stays_pending_and_the_page_answe
 ):
     from django.contrib.auth import get_user_model
     from django.test import Client
-    from kombu.exceptions import OperationalError
 
-    def broker_down(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise OperationalError("connection refused")
+    from tests.factories import broker_down
 
     monkeypatch.setattr(job_check_complete, "apply_async", broker_down)
     staff = Client()
@@ -128,3 +126,25 @@ def test_a_check_asked_while_the_broker_is_down_stays_pending_and_the_page_answe
     with tenant_context(group.alpha.entity):
         # The check shows what it is for: no worker has answered.
         assert JobCheck.objects.filter(completed_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_every_task_of_the_platform_declares_its_scope_and_runs_only_there(group):
+    """Each of our tasks is a platform task with a scope; a public one (the sweeps, fan-outs and jobs)
+    refuses to run inside an entity's schema, a tenant one refuses to run in public."""
+    from config.tasks import PlatformTask
+
+    app.loader.import_default_modules()  # every app's tasks module, as a worker imports them
+    ours = {name: task for name, task in app.tasks.items() if not name.startswith("celery.")}
+    assert {"privacy.retention_sweep", "federation.jobs_sweep", "federation.entity_drain"} <= set(ours)
+    for name, task in ours.items():
+        assert isinstance(task, PlatformTask) and task.scope in ("tenant", "public"), name
+    public = [task for task in ours.values() if task.scope == "public"]
+    tenant = [task for task in ours.values() if task.scope == "tenant"]
+    with tenant_context(group.alpha.entity):
+        for task in public:
+            with pytest.raises(TenantRequiredError):
+                task()
+    for task in tenant:
+        with pytest.raises(TenantRequiredError):
+            task()
